@@ -1,0 +1,46 @@
+import { defineConfig } from 'electron-vite';
+import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { resolve } from 'node:path';
+
+// The main-process bundle also runs in plain Node (headless `eddy`, the embedded `startCluster` API),
+// so it targets the oldest Node we support rather than Electron's newer bundled Node, and the
+// format is pinned so the build does not depend on the Electron package being installed.
+const nodeTarget = 'node20';
+
+export default defineConfig({
+  main: {
+    build: {
+      target: nodeTarget,
+      outDir: 'out/main',
+      rolldownOptions: {
+        input: {
+          index: resolve('main/index.ts'),
+          headless: resolve('main/headless.ts'),
+          launch: resolve('main/launch.ts'),
+          api: resolve('main/api.ts'),
+          'broker-worker': resolve('worker/broker/index.ts'),
+        },
+        output: { format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
+      },
+    },
+  },
+  preload: {
+    build: {
+      target: nodeTarget,
+      outDir: 'out/preload',
+      rolldownOptions: {
+        input: { index: resolve('main/preload/index.ts') },
+        // Sandboxed preload scripts must be CommonJS.
+        output: { format: 'cjs', entryFileNames: '[name].cjs' },
+      },
+    },
+  },
+  renderer: {
+    root: 'renderer',
+    plugins: [svelte()],
+    build: {
+      outDir: 'out/renderer',
+      rolldownOptions: { input: { index: resolve('renderer/index.html') } },
+    },
+  },
+});

@@ -1,0 +1,40 @@
+// Locations of built assets, wherever the bundler placed the calling code (out/main or out/main/chunks),
+// or the sources when running unbundled under tsx.
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** Looks for `relative` in this module's folder and up to three folders above it. */
+function findUp(relative: string): string | null {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 4; i++) {
+    const candidate = join(dir, relative);
+    if (existsSync(candidate)) return candidate;
+    dir = dirname(dir);
+  }
+  return null;
+}
+
+/** The broker worker entry: the bundle next to the main entries, or the TypeScript source under tsx. */
+export function brokerWorkerPath(): string | null {
+  return findUp('broker-worker.js') ?? findUp(join('worker', 'broker', 'index.ts'));
+}
+
+/** The built renderer folder (out/renderer), or null when it has not been built. */
+export function rendererDir(): string | null {
+  const index = findUp(join('out', 'renderer', 'index.html'));
+  return index ? dirname(index) : null;
+}
+
+export function packageVersion(): string {
+  const pkg = findUp('package.json');
+  if (!pkg) return '0.0.0';
+  return (JSON.parse(readFileSync(pkg, 'utf8')) as { version?: string }).version ?? '0.0.0';
+}
+
+/** The package root (the folder holding package.json). */
+export function packageRoot(): string {
+  const pkg = findUp('package.json');
+  if (!pkg) throw new Error('package.json not found above the running code');
+  return dirname(pkg);
+}

@@ -1,0 +1,23 @@
+// The services a request handler can use. Handlers get this object, never the broker's internals.
+import type { BrokerSettings, ControllerApi } from '../rpc/broker-rpc.js';
+import type { Remote } from '../rpc/channel.js';
+import type { MetadataImage } from '../rpc/metadata.js';
+import type { ApiRegistry } from './api/registry.js';
+import type { Logger } from './logger.js';
+import type { ReplicaManager } from './replica/replica-manager.js';
+import type { ProducerIdAllocator } from './replica/producer-ids.js';
+
+export interface BrokerContext {
+  readonly brokerId: number;
+  readonly settings: BrokerSettings;
+  readonly metadata: MetadataImage;
+  readonly replicas: ReplicaManager;
+  readonly controller: Remote<ControllerApi>;
+  readonly producerIds: ProducerIdAllocator;
+  readonly registry: ApiRegistry;
+  readonly log: Logger;
+  /** Resolves once the broker has its first metadata from the controller. */
+  readonly ready: Promise<void>;
+  /** Broker id that clients should send controller-bound admin requests to (see Metadata.controller_id). */
+  controllerId(): number;
+}

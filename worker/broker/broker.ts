@@ -1,0 +1,112 @@
+// A broker node: its TCP listener, its LMDB log, its partitions, and its view of the cluster metadata.
+// It shares nothing with other brokers; the controller reaches it only through the control port.
+import { createServer, type Server, type Socket } from 'node:net';
+import { join } from 'node:path';
+import type { BrokerControlApi, BrokerSettings, BrokerStats, ControllerApi } from '../rpc/broker-rpc.js';
+import type { Remote } from '../rpc/channel.js';
+import { MetadataImage, type MetadataDelta } from '../rpc/metadata.js';
+import type { ApiRegistry } from './api/registry.js';
+import type { BrokerContext } from './broker-context.js';
+import { createRegistry } from './handlers/index.js';
+import { LmdbLogStore } from './log/lmdb-log-store.js';
+import type { LogStore } from './log/log-store.js';
+import { createLogger, type Logger } from './logger.js';
+import { Connection } from './network/connection.js';
+import { ProducerIdAllocator } from './replica/producer-ids.js';
+import { ReplicaManager } from './replica/replica-manager.js';
+
+export interface BrokerOptions {
+  brokerId: number;
+  host: string;
+  port: number;
+  dataDir: string;
+  settings: BrokerSettings;
+  controller: Remote<ControllerApi>;
+}
+
+export class Broker implements BrokerContext, BrokerControlApi {
+  readonly brokerId: number;
+  readonly settings: BrokerSettings;
+  readonly metadata = new MetadataImage();
+  readonly replicas: ReplicaManager;
+  readonly controller: Remote<ControllerApi>;
+  readonly producerIds: ProducerIdAllocator;
+  readonly registry: ApiRegistry = createRegistry();
+  readonly log: Logger;
+  readonly ready: Promise<void>;
+  private markReady!: () => void;
+  private readonly store: LogStore;
+  private readonly server: Server;
+  private readonly connections = new Set<Connection>();
+  private metadataApplied = false;
+  private metadataChain: Promise<void> = Promise.resolve();
+
+  constructor(private readonly opts: BrokerOptions) {
+    this.brokerId = opts.brokerId;
+    this.settings = opts.settings;
+    this.controller = opts.controller;
+    this.log = createLogger(`broker ${opts.brokerId}`);
+    this.store = new LmdbLogStore(join(opts.dataDir, `broker-${opts.brokerId}`));
+    this.replicas = new ReplicaManager(opts.brokerId, this.store, this.metadata, this.log);
+    this.producerIds = new ProducerIdAllocator(opts.brokerId, opts.controller);
+    this.ready = new Promise((resolve) => (this.markReady = resolve));
+    this.server = createServer((socket) => this.onConnection(socket));
+  }
+
+  /** Starts listening; resolves with the bound port. */
+  listen(): Promise<number> {
+    return new Promise((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen({ host: this.opts.host, port: this.opts.port, exclusive: true }, () => {
+        this.server.off('error', reject);
+        const addr = this.server.address();
+        resolve(typeof addr === 'object' && addr ? addr.port : this.opts.port);
+      });
+    });
+  }
+
+  private onConnection(socket: Socket): void {
+    const conn = new Connection(socket, this.registry, this, (c) => this.connections.delete(c));
+    this.connections.add(conn);
+  }
+
+  controllerId(): number {
+    // The lowest live broker takes controller-bound admin requests and forwards them to the controller.
+    let min = -1;
+    for (const id of this.metadata.liveBrokers) if (min < 0 || id < min) min = id;
+    return min;
+  }
+
+  applyMetadata(delta: MetadataDelta): Promise<void> {
+    // Deltas are applied strictly in order, each fully (partition logs created) before the next.
+    const run = async () => {
+      this.metadata.applyDelta(delta);
+      await this.replicas.onMetadata(delta, !this.metadataApplied);
+      if (!this.metadataApplied) {
+        this.metadataApplied = true;
+        this.markReady();
+      }
+    };
+    const next = this.metadataChain.then(run, run);
+    this.metadataChain = next.catch((e) => this.log.error('applying metadata failed', e));
+    return next;
+  }
+
+  async stats(): Promise<BrokerStats> {
+    return {
+      brokerId: this.brokerId,
+      connections: this.connections.size,
+      partitions: this.replicas.size,
+      rssBytes: process.memoryUsage().rss,
+    };
+  }
+
+  async shutdown(): Promise<void> {
+    await new Promise<void>((resolve) => {
+      this.server.close(() => resolve());
+      for (const c of this.connections) c.close();
+    });
+    await this.metadataChain;
+    await this.store.close();
+  }
+}

@@ -1,0 +1,135 @@
+// Partition logs in one LMDB environment per broker (DESIGN §3). Batches are stored exactly as they will be
+// served, keyed by [partition local id, base offset] so a cursor walks a partition in offset order.
+import { open, type Database, type RootDatabase } from 'lmdb';
+import { mkdirSync } from 'node:fs';
+import type { AppendBatch, LogStore, ProducerEntry, StoredBatch, StoredPartitionState } from './log-store.js';
+
+const LAST_OFFSET_DELTA_AT = 23;
+
+interface PartitionRecord {
+  topicId: string;
+  partition: number;
+  logStartOffset: number;
+  /** Kept so the log end survives when retention or DeleteRecords removes every batch. */
+  logEndFloor: number;
+}
+
+export class LmdbLogStore implements LogStore {
+  private readonly env: RootDatabase;
+  private readonly batches: Database<Buffer, [number, number]>;
+  private readonly timeIndex: Database<number, [number, number]>;
+  private readonly partitionDb: Database<PartitionRecord, number>;
+  private readonly producerDb: Database<ProducerEntry, [number, number]>;
+  private readonly meta: Database<number, string>;
+  private nextLocalId: number;
+  private readonly localIds = new Map<string, number>();
+
+  constructor(path: string) {
+    mkdirSync(path, { recursive: true });
+    this.env = open({ path, maxDbs: 8 });
+    this.batches = this.env.openDB({ name: 'batches', encoding: 'binary' });
+    this.timeIndex = this.env.openDB({ name: 'timeindex' });
+    this.partitionDb = this.env.openDB({ name: 'partitions' });
+    this.producerDb = this.env.openDB({ name: 'producers' });
+    this.meta = this.env.openDB({ name: 'meta' });
+    this.nextLocalId = this.meta.get('nextLocalId') ?? 1;
+    for (const { key, value } of this.partitionDb.getRange()) this.localIds.set(`${value.topicId}:${value.partition}`, key);
+  }
+
+  partitions(): StoredPartitionState[] {
+    const out: StoredPartitionState[] = [];
+    for (const { key, value } of this.partitionDb.getRange()) out.push(this.stateOf(key, value));
+    return out;
+  }
+
+  private stateOf(localId: number, rec: PartitionRecord): StoredPartitionState {
+    let logEndOffset = Math.max(rec.logStartOffset, rec.logEndFloor);
+    for (const { key, value } of this.batches.getRange({ start: [localId, Infinity], end: [localId, -Infinity], reverse: true, limit: 1 })) {
+      logEndOffset = Math.max(logEndOffset, key[1] + value.readInt32BE(LAST_OFFSET_DELTA_AT) + 1);
+    }
+    let maxTimestamp = -1;
+    for (const { key } of this.timeIndex.getRange({ start: [localId, Infinity], end: [localId, -Infinity], reverse: true, limit: 1 })) {
+      maxTimestamp = key[1];
+    }
+    return { localId, topicId: rec.topicId, partition: rec.partition, logStartOffset: rec.logStartOffset, logEndOffset, maxTimestamp };
+  }
+
+  async createPartition(topicId: string, partition: number): Promise<StoredPartitionState> {
+    const existing = this.localIds.get(`${topicId}:${partition}`);
+    const existingRec = existing === undefined ? undefined : this.partitionDb.get(existing);
+    if (existing !== undefined && existingRec) return this.stateOf(existing, existingRec);
+    const localId = this.nextLocalId++;
+    this.localIds.set(`${topicId}:${partition}`, localId);
+    const rec: PartitionRecord = { topicId, partition, logStartOffset: 0, logEndFloor: 0 };
+    this.meta.put('nextLocalId', this.nextLocalId);
+    await this.partitionDb.put(localId, rec);
+    return this.stateOf(localId, rec);
+  }
+
+  async deletePartition(localId: number): Promise<void> {
+    // Removal is one transaction; topics on a local cluster are small enough that slicing is not needed yet.
+    await this.env.transaction(() => {
+      for (const key of this.batches.getKeys({ start: [localId], end: [localId + 1] })) this.batches.remove(key);
+      for (const key of this.timeIndex.getKeys({ start: [localId], end: [localId + 1] })) this.timeIndex.remove(key);
+      for (const key of this.producerDb.getKeys({ start: [localId], end: [localId + 1] })) this.producerDb.remove(key);
+      this.partitionDb.remove(localId);
+    });
+    for (const [k, v] of this.localIds) if (v === localId) this.localIds.delete(k);
+  }
+
+  append(localId: number, batches: AppendBatch[], producers: ProducerEntry[], newMaxTimestamp: number | null): Promise<void> {
+    // Every put below is issued in the same event turn, so lmdb-js commits them in one transaction;
+    // the last promise resolves once that transaction is committed and flushed.
+    let last: Promise<boolean> | undefined;
+    for (const b of batches) last = this.batches.put([localId, b.baseOffset], b.bytes);
+    for (const p of producers) last = this.producerDb.put([localId, p.producerId], p);
+    if (newMaxTimestamp !== null && batches.length > 0) {
+      last = this.timeIndex.put([localId, newMaxTimestamp], batches[0]!.baseOffset);
+    }
+    return last ? last.then(() => undefined) : Promise.resolve();
+  }
+
+  read(localId: number, fromOffset: number, endOffset: number, maxBytes: number): StoredBatch[] {
+    let start = fromOffset;
+    for (const { key, value } of this.batches.getRange({ start: [localId, fromOffset], end: [localId, -Infinity], reverse: true, limit: 1 })) {
+      // Only start at an earlier batch when it actually contains fromOffset.
+      if (key[1] + value.readInt32BE(LAST_OFFSET_DELTA_AT) >= fromOffset) start = key[1];
+    }
+    const out: StoredBatch[] = [];
+    let bytes = 0;
+    for (const { key, value } of this.batches.getRange({ start: [localId, start], end: [localId, endOffset] })) {
+      if (out.length > 0 && bytes + value.length > maxBytes) break;
+      out.push({ baseOffset: key[1], bytes: value });
+      bytes += value.length;
+      if (bytes >= maxBytes) break;
+    }
+    return out;
+  }
+
+  findBatchByTimestamp(localId: number, timestamp: number): number | null {
+    for (const { value } of this.timeIndex.getRange({ start: [localId, timestamp], end: [localId, Infinity], limit: 1 })) return value;
+    return null;
+  }
+
+  producers(localId: number): ProducerEntry[] {
+    return [...this.producerDb.getRange({ start: [localId], end: [localId + 1] })].map((e) => e.value);
+  }
+
+  async setLogStartOffset(localId: number, offset: number): Promise<void> {
+    const rec = this.partitionDb.get(localId);
+    if (!rec) return;
+    const state = this.stateOf(localId, rec);
+    await this.env.transaction(() => {
+      // Drop whole batches that end below the new start; a batch straddling it stays and is filtered on fetch.
+      for (const { key, value } of this.batches.getRange({ start: [localId, -Infinity], end: [localId, offset] })) {
+        if (key[1] + value.readInt32BE(LAST_OFFSET_DELTA_AT) < offset) this.batches.remove(key);
+      }
+      this.partitionDb.put(localId, { ...rec, logStartOffset: offset, logEndFloor: Math.max(state.logEndOffset, offset) });
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.env.flushed;
+    await this.env.close();
+  }
+}

@@ -1,0 +1,70 @@
+// The storage interface a broker's partitions are written through. One implementation keeps the log in
+// LMDB (lmdb-log-store.ts); tests wrap it to inject failures. Offsets are JS numbers inside the broker:
+// 2^53 records per partition is far beyond any local cluster, and numbers keep the hot path cheap.
+
+/** Where one partition's log stands, as recovered from disk. */
+export interface StoredPartitionState {
+  localId: number;
+  topicId: string;
+  partition: number;
+  logStartOffset: number;
+  /** Offset the next appended record gets (log end offset). */
+  logEndOffset: number;
+  /** Largest record timestamp seen so far (for the time index), -1 when empty. */
+  maxTimestamp: number;
+}
+
+/** Idempotent-producer state for one (partition, producer id), persisted with the batches it describes. */
+export interface ProducerEntry {
+  producerId: number;
+  producerEpoch: number;
+  /** The last (up to 5) appended batches: first and last sequence, base offset, append time. */
+  batches: ProducerBatch[];
+}
+
+export interface ProducerBatch {
+  firstSeq: number;
+  lastSeq: number;
+  baseOffset: number;
+  lastOffset: number;
+  timestamp: number;
+}
+
+/** A batch to append: its bytes already carry the assigned base offset. */
+export interface AppendBatch {
+  baseOffset: number;
+  lastOffset: number;
+  maxTimestamp: number;
+  bytes: Buffer;
+}
+
+export interface StoredBatch {
+  baseOffset: number;
+  bytes: Buffer;
+}
+
+export interface LogStore {
+  /** Partitions found on disk. */
+  partitions(): StoredPartitionState[];
+  /** Creates the on-disk record of a partition (idempotent). */
+  createPartition(topicId: string, partition: number): Promise<StoredPartitionState>;
+  /** Removes a partition and all its data. */
+  deletePartition(localId: number): Promise<void>;
+  /**
+   * Appends batches (offsets already assigned, in order) and producer states in one durable transaction.
+   * Resolves once committed to disk; rejects on an I/O failure, in which case nothing of it was stored.
+   */
+  append(localId: number, batches: AppendBatch[], producers: ProducerEntry[], newMaxTimestamp: number | null): Promise<void>;
+  /**
+   * Reads whole stored batches starting with the one containing `fromOffset`, stopping before `endOffset`
+   * (exclusive) and once `maxBytes` is reached; the first batch is returned even if larger (KIP-74).
+   */
+  read(localId: number, fromOffset: number, endOffset: number, maxBytes: number): StoredBatch[];
+  /** Base offset of the first batch whose running max timestamp reaches `timestamp`, or null. */
+  findBatchByTimestamp(localId: number, timestamp: number): number | null;
+  /** Producer states persisted for a partition. */
+  producers(localId: number): ProducerEntry[];
+  /** Moves the log start offset (DeleteRecords, retention) and drops whole batches below it. */
+  setLogStartOffset(localId: number, offset: number): Promise<void>;
+  close(): Promise<void>;
+}

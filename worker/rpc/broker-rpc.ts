@@ -1,0 +1,93 @@
+// The typed contract between the supervisor/controller (main process) and broker worker threads.
+// Both directions run over comlink on their own MessagePort.
+import type { MessagePort } from 'node:worker_threads';
+import type { MetadataDelta } from './metadata.js';
+
+export interface CreateTopicSpec {
+  name: string;
+  /** -1 = broker default (num.partitions). */
+  numPartitions: number;
+  /** -1 = broker default (default.replication.factor). */
+  replicationFactor: number;
+  /** Explicit assignment: partition index -> broker ids; when given, counts must be -1. */
+  assignments: { partition: number; brokerIds: number[] }[];
+  configs: { name: string; value: string | null }[];
+}
+
+export interface CreateTopicResult {
+  name: string;
+  topicId: string;
+  errorCode: number;
+  errorMessage: string | null;
+  numPartitions: number;
+  replicationFactor: number;
+  /** Effective configs after creation (explicit ones; defaults are added by the handler). */
+  configs: { name: string; value: string }[];
+}
+
+export interface DeleteTopicResult {
+  name: string | null;
+  topicId: string;
+  errorCode: number;
+  errorMessage: string | null;
+}
+
+export interface ProducerIdBlock {
+  firstProducerId: number;
+  size: number;
+}
+
+/** Calls a broker makes to the controller. */
+export interface ControllerApi {
+  createTopics(specs: CreateTopicSpec[], validateOnly: boolean): Promise<CreateTopicResult[]>;
+  deleteTopics(topics: { name: string | null; topicId: string | null }[]): Promise<DeleteTopicResult[]>;
+  allocateProducerIds(brokerId: number): Promise<ProducerIdBlock>;
+}
+
+export interface BrokerStats {
+  brokerId: number;
+  connections: number;
+  partitions: number;
+  rssBytes: number;
+}
+
+/** Calls the supervisor makes to a broker worker. */
+export interface BrokerControlApi {
+  applyMetadata(delta: MetadataDelta): Promise<void>;
+  stats(): Promise<BrokerStats>;
+  /** Stops accepting connections, finishes in-flight requests, closes the log. */
+  shutdown(): Promise<void>;
+}
+
+/** Broker-wide settings (Kafka broker config names where one exists). */
+export interface BrokerSettings {
+  'auto.create.topics.enable': boolean;
+  'num.partitions': number;
+  'default.replication.factor': number;
+  'socket.request.max.bytes': number;
+  'message.max.bytes': number;
+  'log.retention.check.interval.ms': number;
+}
+
+export const DEFAULT_BROKER_SETTINGS: BrokerSettings = {
+  'auto.create.topics.enable': true,
+  'num.partitions': 1,
+  'default.replication.factor': 1,
+  'socket.request.max.bytes': 104857600,
+  'message.max.bytes': 1048588,
+  'log.retention.check.interval.ms': 300000,
+};
+
+export interface BrokerWorkerData {
+  brokerId: number;
+  host: string;
+  /** 0 = pick a free port. */
+  port: number;
+  dataDir: string;
+  settings: BrokerSettings;
+  controllerPort: MessagePort;
+  controlPort: MessagePort;
+}
+
+/** First message a worker posts on its parent port: where it listens, or why it could not start. */
+export type BrokerStartupMessage = { type: 'listening'; port: number } | { type: 'failed'; message: string; code?: string };
