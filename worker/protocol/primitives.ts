@@ -9,6 +9,9 @@ export class ProtocolError extends Error {
 const EMPTY = Buffer.alloc(0);
 const utf8Strict = new TextDecoder('utf-8', { fatal: true });
 
+/** Node's Buffer has latin1Slice at runtime, but @types/node does not declare it. */
+type LatinSlicer = Buffer & { latin1Slice(start: number, end: number): string };
+
 /** Decodes UTF-8, rejecting invalid sequences (Kafka strings are UTF-8; garbage must not become U+FFFD silently). */
 function decodeUtf8(buf: Buffer, start: number, end: number): string {
   // ASCII fast path: most names on the wire are ASCII and latin1 decoding is much cheaper than a strict UTF-8 pass.
@@ -19,7 +22,7 @@ function decodeUtf8(buf: Buffer, start: number, end: number): string {
       break;
     }
   }
-  if (ascii) return buf.latin1Slice(start, end);
+  if (ascii) return (buf as LatinSlicer).latin1Slice(start, end);
   try {
     return utf8Strict.decode(buf.subarray(start, end));
   } catch {
