@@ -50,7 +50,7 @@ function produceToPartition(
     return { index, result: failed(ErrorCode.INVALID_RECORD, `Produce requests with version ${version} must have at least one record batch per partition`, logStart) };
   }
   const check = validateBatch(records, 0);
-  if (!check.ok) return { index, result: failed(ErrorCode[check.error], check.message, logStart) };
+  if (!check.ok) return { index, result: failed(check.errorCode, check.message, logStart) };
   const { header, size } = check;
   if (size !== records.length) {
     return { index, result: failed(ErrorCode.INVALID_RECORD, `Produce requests with version ${version} are only allowed to contain exactly one record batch per partition`, logStart) };
