@@ -1,6 +1,15 @@
 import { defineConfig } from 'electron-vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+
+// electron-vite asks the installed electron package for its version; on machines where Electron's binary
+// download failed, npm drops that optional package, so tell it the version we depend on instead.
+if (!process.env.ELECTRON_MAJOR_VER) {
+  const pkg = JSON.parse(readFileSync(resolve('package.json'), 'utf8')) as { optionalDependencies?: Record<string, string> };
+  const major = /\d+/.exec(pkg.optionalDependencies?.electron ?? '')?.[0];
+  if (major) process.env.ELECTRON_MAJOR_VER = major;
+}
 
 // The main-process bundle also runs in plain Node (headless `eddy`, the embedded `startCluster` API),
 // so it targets the oldest Node we support rather than Electron's newer bundled Node, and the
