@@ -19,6 +19,13 @@ const RESOURCE_BROKER = 4;
 /** DescribeConfigsResponse.ConfigType codes. */
 const CONFIG_TYPE: Record<ConfigType, number> = { boolean: 1, string: 2, int: 3, long: 5, double: 6, list: 7 };
 
+/**
+ * Topic configs whose broker synonym has no default of its own in Kafka (log.retention.ms, log.roll.ms,
+ * log.roll.jitter.ms take theirs from the *.hours synonyms; log.flush.interval.ms has none): Kafka 4.4 lists no
+ * DEFAULT_CONFIG synonym for them (checked against the reference broker).
+ */
+const NO_BROKER_DEFAULT_SYNONYM = new Set(['flush.ms', 'retention.ms', 'segment.ms', 'segment.jitter.ms']);
+
 type Result = DescribeConfigsResponse['results'][number];
 type Entry = Result['configs'][number];
 
@@ -31,7 +38,7 @@ function topicConfigs(broker: BrokerContext, name: string, keys: string[] | null
     const synonyms: Entry['synonyms'] = [];
     if (includeSynonyms) {
       if (own !== undefined) synonyms.push({ name: def.name, value: own, source: ConfigSource.TOPIC_CONFIG });
-      if (def.brokerSynonym) synonyms.push({ name: def.brokerSynonym, value: def.defaultValue, source: ConfigSource.DEFAULT_CONFIG });
+      if (def.brokerSynonym && !NO_BROKER_DEFAULT_SYNONYM.has(def.name)) synonyms.push({ name: def.brokerSynonym, value: def.defaultValue, source: ConfigSource.DEFAULT_CONFIG });
     }
     out.push({
       name: def.name,

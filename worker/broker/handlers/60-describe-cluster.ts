@@ -11,6 +11,7 @@ import { defineHandler } from '../api/handler.js';
 import { CLUSTER_AUTHORIZED_OPERATIONS, OMITTED_AUTHORIZED_OPERATIONS } from '../authorized-operations.js';
 
 const BROKER_ENDPOINT = 1;
+const CONTROLLER_ENDPOINT = 2;
 
 export const describeClusterHandler = defineHandler<DescribeClusterRequest, DescribeClusterResponse>({
   apiKey: 60,
@@ -21,13 +22,19 @@ export const describeClusterHandler = defineHandler<DescribeClusterRequest, Desc
   encode: encodeDescribeClusterResponse,
   handle(req, _ctx, broker) {
     const image = broker.metadata;
-    if ((req.endpointType ?? BROKER_ENDPOINT) !== BROKER_ENDPOINT) {
+    const wanted = req.endpointType ?? BROKER_ENDPOINT;
+    if (wanted !== BROKER_ENDPOINT) {
+      // As a Kafka 4.4 broker answers (checked against the reference broker): a controller request is a mismatch,
+      // anything else unsupported; the answer names this endpoint's own type and carries no cluster data.
       return {
         throttleTimeMs: 0,
-        errorCode: ErrorCode.UNSUPPORTED_ENDPOINT_TYPE,
-        errorMessage: 'Only broker endpoints are served here',
-        endpointType: req.endpointType ?? BROKER_ENDPOINT,
-        clusterId: image.clusterId,
+        errorCode: wanted === CONTROLLER_ENDPOINT ? ErrorCode.MISMATCHED_ENDPOINT_TYPE : ErrorCode.UNSUPPORTED_ENDPOINT_TYPE,
+        errorMessage:
+          wanted === CONTROLLER_ENDPOINT
+            ? 'The request was sent to an endpoint of type BROKER, but we wanted an endpoint of type CONTROLLER'
+            : `Unsupported endpoint type ${wanted}`,
+        endpointType: BROKER_ENDPOINT,
+        clusterId: '',
         controllerId: -1,
         brokers: [],
         clusterAuthorizedOperations: OMITTED_AUTHORIZED_OPERATIONS,
