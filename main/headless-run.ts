@@ -12,7 +12,27 @@ function fail(message: string): never {
 }
 
 export async function runHeadless(opts: HeadlessOptions): Promise<void> {
-  let cluster: Cluster;
+  // Signal handlers go in first: a signal that arrives while starting (or a moment after the bootstrap line)
+  // must still stop the cluster cleanly rather than kill the process with half-written state.
+  let cluster: Cluster | null = null;
+  let ui: UiServer | null = null;
+  let started = false;
+  let stopRequested = false;
+  const shutdown = async () => {
+    await ui?.close();
+    await cluster?.stop();
+    process.exit(0);
+  };
+  const stop = (signal: string) => {
+    if (stopRequested) return;
+    stopRequested = true;
+    process.stderr.write(`eddy: ${signal} received, stopping\n`);
+    // During start-up, start-up finishes first and then shuts down (below).
+    if (started) void shutdown();
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+
   try {
     cluster = await Cluster.start({ brokers: opts.brokers, port: opts.port, host: opts.host, dataDir: opts.dataDir });
   } catch (e) {
@@ -20,7 +40,7 @@ export async function runHeadless(opts: HeadlessOptions): Promise<void> {
     throw e;
   }
 
-  let ui: UiServer | null = null;
+  const running = cluster;
   if (opts.uiPort !== null) {
     const dir = rendererDir();
     if (!dir) {
@@ -31,28 +51,21 @@ export async function runHeadless(opts: HeadlessOptions): Promise<void> {
           host: opts.host,
           port: opts.uiPort,
           rendererDir: dir,
-          status: () => ({ clusterId: cluster.clusterId, bootstrapServers: cluster.bootstrapServers, brokers: cluster.brokerPorts().length }),
+          status: () => ({ clusterId: running.clusterId, bootstrapServers: running.bootstrapServers, brokers: running.brokerPorts().length }),
         });
       } catch (e) {
-        await cluster.stop();
+        await running.stop();
         const err = e as NodeJS.ErrnoException;
         fail(err.code === 'EADDRINUSE' ? `UI port ${opts.host}:${opts.uiPort} is already in use (use --ui-port 0 for a free port, or --no-ui)` : err.message);
       }
     }
   }
 
-  process.stdout.write(`bootstrap: ${cluster.bootstrapServers}\n`);
+  started = true;
+  if (stopRequested) {
+    await shutdown();
+    return;
+  }
+  process.stdout.write(`bootstrap: ${running.bootstrapServers}\n`);
   if (ui) process.stdout.write(`ui: ${ui.url}\n`);
-
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    process.stderr.write(`eddy: ${signal} received, stopping\n`);
-    await ui?.close();
-    await cluster.stop();
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void stop('SIGINT'));
-  process.on('SIGTERM', () => void stop('SIGTERM'));
 }

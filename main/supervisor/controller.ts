@@ -165,7 +165,9 @@ export class Controller implements ControllerApi {
       if (spec.numPartitions !== -1 || spec.replicationFactor !== -1) {
         return fail(
           ErrorCode.INVALID_REQUEST,
-          'Both numPartitions or replicationFactor and replicasAssignments were set. Both cannot be used at the same time.',
+          spec.replicationFactor !== -1
+            ? 'A manual partition assignment was specified, but replication factor was not set to -1.'
+            : 'A manual partition assignment was specified, but numPartitions was not set to -1.',
         );
       }
       const sorted = [...spec.assignments].sort((a, b) => a.partition - b.partition);
@@ -192,7 +194,7 @@ export class Controller implements ControllerApi {
       if (rf > live.length) {
         return fail(
           ErrorCode.INVALID_REPLICATION_FACTOR,
-          `Unable to replicate the partition ${rf} time(s): The target replication factor of ${rf} cannot be reached because only ${live.length} broker(s) are registered.`,
+          `Unable to replicate the partition ${rf} time(s): The target replication factor of ${rf} cannot be reached because only ${live.length} broker(s) are registered or some brokers have all their log directories cordoned.`,
         );
       }
       assignment = assignReplicas(live, numPartitions, rf);

@@ -13,7 +13,8 @@ export default class SummaryReporter implements Reporter {
         else if (state === 'failed') failed++;
         else skipped++;
       }
-      if (m.state() === 'failed' && m.children.size === 0) failed++;
+      // A file whose setup failed (beforeAll, import) leaves its tests unrun: count the file as a failure.
+      if (m.state() === 'failed' && ![...m.children.allTests()].some((t) => t.result().state === 'failed')) failed++;
     }
     const verdict = failed === 0 ? 'PASS' : 'FAIL';
     console.log(`\nEDDY TESTS ${verdict}: ${passed} passed, ${failed} failed, ${skipped} skipped`);

@@ -216,7 +216,7 @@ describe('produce validation', () => {
     bad[bad.length - 1] ^= 0xff;
     expect((await produce(c, 'good', 0, bad)).errorCode).toBe(ErrorCode.CORRUPT_MESSAGE);
     const crcOnly = batch(['crc field flipped']);
-    crcOnly.writeUInt32BE(crcOnly.readUInt32BE(CRC_OFFSET) ^ 1, CRC_OFFSET);
+    crcOnly.writeUInt32BE((crcOnly.readUInt32BE(CRC_OFFSET) ^ 1) >>> 0, CRC_OFFSET);
     expect((await produce(c, 'good', 0, crcOnly)).errorCode).toBe(ErrorCode.CORRUPT_MESSAGE);
     const ok = await produce(c, 'good', 0, batch(['after-corrupt']));
     expect(ok.errorCode).toBe(0);

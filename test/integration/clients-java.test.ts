@@ -149,7 +149,7 @@ describe.skipIf(!kafka.available)('Apache Kafka 4.4.0 Java tools against a 3-bro
     const rf = await kafkaTopics(bootstrap, ['--create', '--topic', 'java-rf9', '--partitions', '1', '--replication-factor', '9']);
     expect(rf.code).toBe(1);
     expect(rf.stdout + rf.stderr).toContain('InvalidReplicationFactorException');
-    expect(rf.stdout + rf.stderr).toContain('The target replication factor of 9 cannot be reached because only 3 broker(s) are registered.');
+    expect(rf.stdout + rf.stderr).toContain('The target replication factor of 9 cannot be reached because only 3 broker(s) are registered or some brokers have all their log directories cordoned.');
     const unknown = await kafkaTopics(bootstrap, ['--describe', '--topic', 'java-nope']);
     expect(unknown.code).toBe(1);
     expect(unknown.stdout + unknown.stderr).toContain("Topic 'java-nope' does not exist as expected");

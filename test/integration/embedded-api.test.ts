@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { startCluster } from 'eddy';
 import { RawClient } from '../helpers/raw-client.js';
+import { waitFor } from '../helpers/wait.js';
 import { encodeRecordBatch } from '../../worker/protocol/records/record-batch.js';
 
 async function brokersOf(bootstrap: string): Promise<{ nodeId: number; port: number }[]> {
@@ -42,10 +43,13 @@ describe('startCluster', () => {
     try {
       const first = await startCluster({ brokers: 1, dataDir, config: { 'num.partitions': 2 } });
       const c = await RawClient.open(Number(first.bootstrapServers.split(':')[1]));
-      // Auto-created with the configured num.partitions; the first answer is LEADER_NOT_AVAILABLE, as in Kafka.
+      // Auto-created with the configured num.partitions; the first answer is UNKNOWN_TOPIC_OR_PARTITION, as in Kafka 4.4.
       const md1 = await c.request(3, 12, { topics: [{ topicId: 'AAAAAAAAAAAAAAAAAAAAAA', name: 'auto' }], allowAutoTopicCreation: true, includeTopicAuthorizedOperations: false });
-      expect(md1.topics[0].errorCode).toBe(5);
-      const md2 = await c.request(3, 12, { topics: [{ topicId: 'AAAAAAAAAAAAAAAAAAAAAA', name: 'auto' }], allowAutoTopicCreation: true, includeTopicAuthorizedOperations: false });
+      expect(md1.topics[0].errorCode).toBe(3);
+      const md2 = await waitFor(async () => {
+        const md = await c.request(3, 12, { topics: [{ topicId: 'AAAAAAAAAAAAAAAAAAAAAA', name: 'auto' }], allowAutoTopicCreation: true, includeTopicAuthorizedOperations: false });
+        return md.topics[0].errorCode === 0 ? md : null;
+      });
       expect(md2.topics[0].partitions).toHaveLength(2);
       const res = await c.request(0, 9, {
         transactionalId: null,

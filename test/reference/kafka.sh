@@ -298,7 +298,11 @@ start() {
 
   # Cluster ids are 16 random bytes, base64url without padding (what kafka-storage random-uuid prints).
   local cluster_id
-  cluster_id=$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')
+  # Like Kafka's Uuid.randomUuid(), never one starting with '-', which the tool's argument parser takes for a flag.
+  cluster_id=-
+  while [[ $cluster_id == -* ]]; do
+    cluster_id=$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')
+  done
 
   # Node ids: one node -> 1 (broker+controller); three -> brokers 1,2,3 and controller 100.
   local ids=() brokers=()

@@ -13,8 +13,6 @@ const Op = {
   DESCRIBE_CONFIGS: 10,
   ALTER_CONFIGS: 11,
   IDEMPOTENT_WRITE: 12,
-  CREATE_TOKENS: 13,
-  DESCRIBE_TOKENS: 14,
 } as const;
 
 const bits = (...ops: number[]) => ops.reduce((acc, op) => acc | (1 << op), 0);
@@ -32,8 +30,6 @@ export const CLUSTER_AUTHORIZED_OPERATIONS = bits(
   Op.DESCRIBE_CONFIGS,
   Op.ALTER_CONFIGS,
   Op.IDEMPOTENT_WRITE,
-  Op.CREATE_TOKENS,
-  Op.DESCRIBE_TOKENS,
 );
 
 export const GROUP_AUTHORIZED_OPERATIONS = bits(Op.READ, Op.DELETE, Op.DESCRIBE);

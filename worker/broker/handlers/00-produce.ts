@@ -71,7 +71,6 @@ function produceToPartition(
 
 function validateAgainstTopic(broker: BrokerContext, topicName: string, version: number, h: BatchHeader, size: number, now: number): AppendResult | null {
   const cfg = broker.metadata.topicConfig(topicName);
-  if (h.isControl) return failed(ErrorCode.INVALID_RECORD, 'Clients are not allowed to write control records');
   if (h.compression === ZSTD && version < 7) return failed(ErrorCode.UNSUPPORTED_COMPRESSION_TYPE, 'zstd compression requires Produce v7 or later');
   const maxMessageBytes = Number(topicConfigValue(cfg, 'max.message.bytes'));
   if (size > maxMessageBytes) {

@@ -23,7 +23,7 @@ export const listOffsetsHandler = defineHandler<ListOffsetsRequest, ListOffsetsR
   maxVersion: 10,
   decode: decodeListOffsetsRequest,
   encode: encodeListOffsetsResponse,
-  handle(req, ctx, broker) {
+  handle(req, _ctx, broker) {
     const topics = req.topics.map((t) => ({
       name: t.name,
       partitions: t.partitions.map((p) => {
@@ -64,7 +64,6 @@ export const listOffsetsHandler = defineHandler<ListOffsetsRequest, ListOffsetsR
         }
       }),
     }));
-    void ctx;
     return { throttleTimeMs: 0, topics };
   },
 });

@@ -1,8 +1,8 @@
 // Metadata (key 3), v0-12. Any broker answers for the whole cluster. controller_id names a live broker
 // (our controller lives in the supervisor, not on a listener; brokers forward admin calls to it), as a
 // KRaft cluster does for clients. Unknown topics are auto-created when `auto.create.topics.enable` and
-// the request allow it (v4+ flag; always for v0-3); like Kafka, the first answer for such a topic is
-// LEADER_NOT_AVAILABLE and the client asks again.
+// the request allow it (v4+ flag; always for v0-3); like Kafka 4.4, the first answer for such a topic is
+// UNKNOWN_TOPIC_OR_PARTITION (the topic now exists) and the client asks again.
 import { ErrorCode } from '../../protocol/errors.js';
 import { ZERO_UUID } from '../../protocol/primitives.js';
 import {
@@ -42,19 +42,27 @@ function describeTopic(broker: BrokerContext, t: TopicImage, includeOps: boolean
   };
 }
 
-function missingTopic(name: string | null, topicId: string, errorCode: number): TopicOut {
-  return { errorCode, name, topicId, isInternal: false, partitions: [], topicAuthorizedOperations: OMITTED_AUTHORIZED_OPERATIONS };
+function missingTopic(name: string | null, topicId: string, errorCode: number, includeOps: boolean): TopicOut {
+  // Kafka reports the operations it would allow even for topics that do not exist, when asked.
+  return { errorCode, name, topicId, isInternal: false, partitions: [], topicAuthorizedOperations: includeOps ? TOPIC_AUTHORIZED_OPERATIONS : OMITTED_AUTHORIZED_OPERATIONS };
 }
 
-async function autoCreate(broker: BrokerContext, name: string): Promise<number> {
-  if (invalidTopicNameReason(name)) return ErrorCode.INVALID_TOPIC_EXCEPTION;
-  const [result] = await broker.controller.createTopics(
-    [{ name, numPartitions: -1, replicationFactor: -1, assignments: [], configs: [] }],
-    false,
-  );
-  if (!result || result.errorCode === ErrorCode.NONE || result.errorCode === ErrorCode.TOPIC_ALREADY_EXISTS) return ErrorCode.LEADER_NOT_AVAILABLE;
-  broker.log.warn(`auto-creating topic ${name} failed: ${result.errorMessage ?? result.errorCode}`);
-  return result.errorCode === ErrorCode.INVALID_REPLICATION_FACTOR ? ErrorCode.INVALID_REPLICATION_FACTOR : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
+/**
+ * Asks the controller to create the topic and answers at once, as Kafka's auto-topic-creation manager does:
+ * the topic appears in a later Metadata response.
+ */
+function autoCreate(broker: BrokerContext, name: string): number {
+  void broker.controller
+    .createTopics([{ name, numPartitions: -1, replicationFactor: -1, assignments: [], configs: [] }], false)
+    .then(
+      ([result]) => {
+        if (result && result.errorCode !== ErrorCode.NONE && result.errorCode !== ErrorCode.TOPIC_ALREADY_EXISTS) {
+          broker.log.warn(`auto-creating topic ${name} failed: ${result.errorMessage ?? result.errorCode}`);
+        }
+      },
+      (e: unknown) => broker.log.error(`auto-creating topic ${name} failed`, e),
+    );
+  return ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
 }
 
 export const metadataHandler = defineHandler<MetadataRequest, MetadataResponse>({
@@ -81,13 +89,13 @@ export const metadataHandler = defineHandler<MetadataRequest, MetadataResponse>(
         if (t) {
           topics.push(describeTopic(broker, t, includeOps));
         } else if (byId) {
-          topics.push(missingTopic(null, rt.topicId!, ErrorCode.UNKNOWN_TOPIC_ID));
+          topics.push(missingTopic(null, rt.topicId!, ErrorCode.UNKNOWN_TOPIC_ID, includeOps));
         } else {
           const name = rt.name ?? '';
           const reason = invalidTopicNameReason(name);
-          if (reason) topics.push(missingTopic(name, ZERO_UUID, ErrorCode.INVALID_TOPIC_EXCEPTION));
-          else if (allowAuto && !INTERNAL_TOPICS.has(name)) topics.push(missingTopic(name, ZERO_UUID, await autoCreate(broker, name)));
-          else topics.push(missingTopic(name, ZERO_UUID, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION));
+          if (reason) topics.push(missingTopic(name, ZERO_UUID, ErrorCode.INVALID_TOPIC_EXCEPTION, includeOps));
+          else if (allowAuto && !INTERNAL_TOPICS.has(name)) topics.push(missingTopic(name, ZERO_UUID, autoCreate(broker, name), includeOps));
+          else topics.push(missingTopic(name, ZERO_UUID, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, includeOps));
         }
       }
     }

@@ -51,7 +51,7 @@ export const createTopicsHandler = defineHandler<CreateTopicsRequest, CreateTopi
                 configSource: explicit.has(def.name) ? ConfigSource.TOPIC_CONFIG : ConfigSource.DEFAULT_CONFIG,
                 isSensitive: false,
               }))
-            : null,
+            : [],
         };
       }),
     };

@@ -54,16 +54,16 @@ export class LmdbLogStore implements LogStore {
     return { localId, topicId: rec.topicId, partition: rec.partition, logStartOffset: rec.logStartOffset, logEndOffset, maxTimestamp };
   }
 
-  async createPartition(topicId: string, partition: number): Promise<StoredPartitionState> {
+  createPartition(topicId: string, partition: number): { state: StoredPartitionState; durable: Promise<void> } {
     const existing = this.localIds.get(`${topicId}:${partition}`);
     const existingRec = existing === undefined ? undefined : this.partitionDb.get(existing);
-    if (existing !== undefined && existingRec) return this.stateOf(existing, existingRec);
+    if (existing !== undefined && existingRec) return { state: this.stateOf(existing, existingRec), durable: Promise.resolve() };
     const localId = this.nextLocalId++;
     this.localIds.set(`${topicId}:${partition}`, localId);
     const rec: PartitionRecord = { topicId, partition, logStartOffset: 0, logEndFloor: 0 };
     this.meta.put('nextLocalId', this.nextLocalId);
-    await this.partitionDb.put(localId, rec);
-    return this.stateOf(localId, rec);
+    const durable = this.partitionDb.put(localId, rec).then(() => undefined);
+    return { state: { localId, topicId, partition, logStartOffset: 0, logEndOffset: 0, maxTimestamp: -1 }, durable };
   }
 
   async deletePartition(localId: number): Promise<void> {

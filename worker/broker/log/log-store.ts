@@ -46,8 +46,12 @@ export interface StoredBatch {
 export interface LogStore {
   /** Partitions found on disk. */
   partitions(): StoredPartitionState[];
-  /** Creates the on-disk record of a partition (idempotent). */
-  createPartition(topicId: string, partition: number): Promise<StoredPartitionState>;
+  /**
+   * Creates the record of a partition (idempotent). The state is usable at once, so a partition never
+   * appears in metadata before it can take writes; `durable` resolves when the record is on disk (appends
+   * queued after it commit in the same or a later transaction).
+   */
+  createPartition(topicId: string, partition: number): { state: StoredPartitionState; durable: Promise<void> };
   /** Removes a partition and all its data. */
   deletePartition(localId: number): Promise<void>;
   /**

@@ -34,6 +34,8 @@ export class Connection {
   private runningConcurrent = false;
   private closed = false;
   private paused = false;
+  /** Requests wait until the broker has its first metadata from the controller. */
+  private brokerReady = false;
   readonly peer: string;
 
   constructor(
@@ -48,6 +50,10 @@ export class Connection {
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('error', () => this.close());
     socket.on('close', () => this.close());
+    void broker.ready.then(() => {
+      this.brokerReady = true;
+      this.tryStart();
+    });
   }
 
   get isClosed(): boolean {
@@ -98,6 +104,7 @@ export class Connection {
   }
 
   private tryStart(): void {
+    if (!this.brokerReady) return;
     while (this.waiting.length > 0 && !this.closed) {
       const next = this.waiting[0]!;
       const canStart = this.running === 0 || (next.concurrent && this.runningConcurrent);

@@ -32,7 +32,11 @@ export class ReplicaManager {
     return this.byKey.size;
   }
 
-  /** Brings hosted partitions in line with the metadata after `delta` has been applied to the image. */
+  /**
+   * Brings hosted partitions in line with the metadata after `delta` has been applied to the image. New and
+   * changed partitions are set up synchronously, in the same turn as the image change, so no request sees
+   * a partition in metadata that this broker cannot serve yet; disk work is awaited afterwards.
+   */
   async onMetadata(delta: MetadataDelta, initial: boolean): Promise<void> {
     const touched = new Set<string>();
     const removed = new Set<string>();
@@ -41,7 +45,9 @@ export class ReplicaManager {
       else if (r.type === 'topic') touched.add(r.topicId);
       else if (r.type === 'removeTopic') removed.add(r.topicId);
     }
-    for (const topicId of removed) await this.removeTopic(topicId);
+    const dropped: Partition[] = [];
+    const created: Promise<void>[] = [];
+    for (const part of this.byKey.values()) if (removed.has(part.topicId)) dropped.push(part);
     for (const topicId of touched) {
       const topic = this.metadata.topicsById.get(topicId);
       if (!topic) continue;
@@ -50,13 +56,14 @@ export class ReplicaManager {
         const key = `${topicId}:${p.partition}`;
         let part = this.byKey.get(key);
         if (!p.replicas.includes(this.brokerId)) {
-          if (part) await this.drop(part);
+          if (part) dropped.push(part);
           continue;
         }
         if (!part) {
-          const state = await this.store.createPartition(topicId, p.partition);
+          const { state, durable } = this.store.createPartition(topicId, p.partition);
           part = new Partition(topicId, topic.name, p.partition, state.localId, state, this.store);
           this.byKey.set(key, part);
+          created.push(durable);
         }
         const leaderChanged = part.leader !== p.leader || part.leaderEpoch !== p.leaderEpoch;
         part.leader = p.leader;
@@ -67,6 +74,12 @@ export class ReplicaManager {
         if (leaderChanged) part.wakeAll();
       }
     }
+    for (const part of dropped) {
+      this.byKey.delete(`${part.topicId}:${part.index}`);
+      part.wakeAll();
+    }
+    await Promise.all(created);
+    for (const part of dropped) await this.store.deletePartition(part.localId);
     if (initial) await this.dropOrphans();
   }
 
@@ -81,15 +94,5 @@ export class ReplicaManager {
       if (part) this.byKey.delete(`${stored.topicId}:${stored.partition}`);
       await this.store.deletePartition(stored.localId);
     }
-  }
-
-  private async removeTopic(topicId: string): Promise<void> {
-    for (const part of [...this.byKey.values()]) if (part.topicId === topicId) await this.drop(part);
-  }
-
-  private async drop(part: Partition): Promise<void> {
-    this.byKey.delete(`${part.topicId}:${part.index}`);
-    part.wakeAll();
-    await this.store.deletePartition(part.localId);
   }
 }
