@@ -147,7 +147,7 @@ export class Controller implements ControllerApi {
     const fail = (errorCode: number, errorMessage: string) => ({
       result: { name: spec.name, topicId: '', errorCode, errorMessage, numPartitions: -1, replicationFactor: -1, configs: [] },
     });
-    if ((counts.get(spec.name) ?? 0) > 1) return fail(ErrorCode.INVALID_REQUEST, 'Found multiple entries for this topic.');
+    if ((counts.get(spec.name) ?? 0) > 1) return fail(ErrorCode.INVALID_REQUEST, 'Duplicate topic name.');
     const badName = invalidTopicNameReason(spec.name);
     if (badName) return fail(ErrorCode.INVALID_TOPIC_EXCEPTION, badName);
     if (this.image.topicsByName.has(spec.name)) return fail(ErrorCode.TOPIC_ALREADY_EXISTS, `Topic '${spec.name}' already exists.`);
@@ -155,6 +155,7 @@ export class Controller implements ControllerApi {
     const collides = [...this.image.topicsByName.keys()].find((n) => collisionKey(n) === key) ?? pendingKeys.get(key);
     if (collides) return fail(ErrorCode.INVALID_TOPIC_EXCEPTION, `Topic '${spec.name}' collides with existing topic: ${collides}`);
     for (const c of spec.configs) {
+      if (c.value === null) return fail(ErrorCode.INVALID_CONFIG, `Null value not supported for topic configs: ${c.name}`);
       const problem = validateTopicConfig(c.name, c.value);
       if (problem) return fail(ErrorCode.INVALID_CONFIG, problem);
     }
@@ -170,22 +171,29 @@ export class Controller implements ControllerApi {
             : 'A manual partition assignment was specified, but numPartitions was not set to -1.',
         );
       }
-      const sorted = [...spec.assignments].sort((a, b) => a.partition - b.partition);
-      for (let i = 0; i < sorted.length; i++) {
-        const a = sorted[i]!;
-        if (a.partition !== i) return fail(ErrorCode.INVALID_REPLICA_ASSIGNMENT, 'Partitions should be a consecutive 0-based integer sequence');
-        if (a.brokerIds.length === 0) return fail(ErrorCode.INVALID_REPLICA_ASSIGNMENT, `Empty replica list specified in partition ${i}.`);
-        if (new Set(a.brokerIds).size !== a.brokerIds.length) {
-          return fail(ErrorCode.INVALID_REPLICA_ASSIGNMENT, `Duplicate replica assignment found for partition ${i}.`);
+      // Kafka 4.4's ReplicationControlManager order and wording (checked by test/differential): each assignment as
+      // given (repeated index, empty list, unknown or repeated broker in sorted order, replica count), then 0..n-1.
+      const byPartition = new Map<number, number[]>();
+      let replicaCount = -1;
+      for (const a of spec.assignments) {
+        const bad = (message: string) => fail(ErrorCode.INVALID_REPLICA_ASSIGNMENT, message);
+        if (byPartition.has(a.partition)) return bad(`Found multiple manual partition assignments for partition ${a.partition}`);
+        if (a.brokerIds.length === 0) return bad('The manual partition assignment includes an empty replica list.');
+        const ids = [...a.brokerIds].sort((x, y) => x - y);
+        for (let j = 0; j < ids.length; j++) {
+          if (!this.image.brokers.has(ids[j]!)) return bad(`The manual partition assignment includes broker ${ids[j]}, but no such broker is registered.`);
+          if (j > 0 && ids[j] === ids[j - 1]) return bad(`The manual partition assignment includes the broker ${ids[j]} more than once.`);
         }
-        for (const b of a.brokerIds) {
-          if (!this.image.brokers.has(b)) return fail(ErrorCode.INVALID_REPLICA_ASSIGNMENT, `Replica assignment for partition ${i} contains unknown broker ${b}.`);
+        if (replicaCount !== -1 && a.brokerIds.length !== replicaCount) {
+          return bad(`The manual partition assignment includes a partition with ${a.brokerIds.length} replica(s), but this is not consistent with previous partitions, which have ${replicaCount} replica(s).`);
         }
-        if (a.brokerIds.length !== sorted[0]!.brokerIds.length) {
-          return fail(ErrorCode.INVALID_REPLICA_ASSIGNMENT, 'All partitions should have the same number of replicas.');
-        }
+        replicaCount = a.brokerIds.length;
+        byPartition.set(a.partition, a.brokerIds);
       }
-      assignment = sorted.map((a) => a.brokerIds);
+      for (let i = 0; i < byPartition.size; i++) {
+        if (!byPartition.has(i)) return fail(ErrorCode.INVALID_REPLICA_ASSIGNMENT, 'partitions should be a consecutive 0-based integer sequence');
+      }
+      assignment = Array.from({ length: byPartition.size }, (_, i) => byPartition.get(i)!);
     } else {
       const numPartitions = spec.numPartitions === -1 ? this.settings['num.partitions'] : spec.numPartitions;
       const rf = spec.replicationFactor === -1 ? this.settings['default.replication.factor'] : spec.replicationFactor;

@@ -6,6 +6,7 @@ import type { ApiRegistry } from './api/registry.js';
 import type { Logger } from './logger.js';
 import type { ReplicaManager } from './replica/replica-manager.js';
 import type { ProducerIdAllocator } from './replica/producer-ids.js';
+import type { GroupCoordinator } from './coordinator/group/group-coordinator.js';
 
 export interface BrokerContext {
   readonly brokerId: number;
@@ -14,6 +15,7 @@ export interface BrokerContext {
   readonly replicas: ReplicaManager;
   readonly controller: Remote<ControllerApi>;
   readonly producerIds: ProducerIdAllocator;
+  readonly groups: GroupCoordinator;
   readonly registry: ApiRegistry;
   readonly log: Logger;
   /** Resolves once the broker has its first metadata from the controller. */

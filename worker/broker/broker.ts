@@ -14,6 +14,7 @@ import { createLogger, type Logger } from './logger.js';
 import { Connection } from './network/connection.js';
 import { ProducerIdAllocator } from './replica/producer-ids.js';
 import { ReplicaManager } from './replica/replica-manager.js';
+import { GroupCoordinator } from './coordinator/group/group-coordinator.js';
 
 export interface BrokerOptions {
   brokerId: number;
@@ -31,6 +32,7 @@ export class Broker implements BrokerContext, BrokerControlApi {
   readonly replicas: ReplicaManager;
   readonly controller: Remote<ControllerApi>;
   readonly producerIds: ProducerIdAllocator;
+  readonly groups: GroupCoordinator;
   readonly registry: ApiRegistry = createRegistry();
   readonly log: Logger;
   readonly ready: Promise<void>;
@@ -49,6 +51,14 @@ export class Broker implements BrokerContext, BrokerControlApi {
     this.store = new LmdbLogStore(join(opts.dataDir, `broker-${opts.brokerId}`));
     this.replicas = new ReplicaManager(opts.brokerId, this.store, this.metadata, this.log);
     this.producerIds = new ProducerIdAllocator(opts.brokerId, opts.controller);
+    this.groups = new GroupCoordinator({
+      brokerId: opts.brokerId,
+      settings: opts.settings,
+      metadata: this.metadata,
+      replicas: this.replicas,
+      controller: opts.controller,
+      log: this.log,
+    });
     this.ready = new Promise((resolve) => (this.markReady = resolve));
     this.server = createServer((socket) => this.onConnection(socket));
   }
@@ -81,7 +91,10 @@ export class Broker implements BrokerContext, BrokerControlApi {
     // Deltas are applied strictly in order, each fully (partition logs created) before the next.
     const run = async () => {
       this.metadata.applyDelta(delta);
-      await this.replicas.onMetadata(delta, !this.metadataApplied);
+      const partitionsReady = this.replicas.onMetadata(delta, !this.metadataApplied);
+      // Coordinator shards follow leadership of __consumer_offsets partitions (set up synchronously above).
+      this.groups.onMetadata();
+      await partitionsReady;
       if (!this.metadataApplied) {
         this.metadataApplied = true;
         this.markReady();
@@ -107,6 +120,7 @@ export class Broker implements BrokerContext, BrokerControlApi {
       for (const c of this.connections) c.close();
     });
     await this.metadataChain;
+    await this.groups.shutdown();
     await this.store.close();
   }
 }

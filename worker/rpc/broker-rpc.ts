@@ -67,6 +67,20 @@ export interface BrokerSettings {
   'socket.request.max.bytes': number;
   'message.max.bytes': number;
   'log.retention.check.interval.ms': number;
+  'offsets.topic.num.partitions': number;
+  'offsets.topic.replication.factor': number;
+  'offsets.retention.minutes': number;
+  'offsets.retention.check.interval.ms': number;
+  'offset.metadata.max.bytes': number;
+  'group.initial.rebalance.delay.ms': number;
+  'group.min.session.timeout.ms': number;
+  'group.max.session.timeout.ms': number;
+  'group.max.size': number;
+  'group.consumer.session.timeout.ms': number;
+  'group.consumer.heartbeat.interval.ms': number;
+  'group.consumer.max.size': number;
+  /** Server-side assignors for KIP-848 groups, the first being the default. */
+  'group.consumer.assignors': string[];
 }
 
 export const DEFAULT_BROKER_SETTINGS: BrokerSettings = {
@@ -76,6 +90,19 @@ export const DEFAULT_BROKER_SETTINGS: BrokerSettings = {
   'socket.request.max.bytes': 104857600,
   'message.max.bytes': 1048588,
   'log.retention.check.interval.ms': 300000,
+  'offsets.topic.num.partitions': 50,
+  'offsets.topic.replication.factor': 3,
+  'offsets.retention.minutes': 10080,
+  'offsets.retention.check.interval.ms': 600000,
+  'offset.metadata.max.bytes': 4096,
+  'group.initial.rebalance.delay.ms': 3000,
+  'group.min.session.timeout.ms': 6000,
+  'group.max.session.timeout.ms': 1800000,
+  'group.max.size': 2147483647,
+  'group.consumer.session.timeout.ms': 45000,
+  'group.consumer.heartbeat.interval.ms': 5000,
+  'group.consumer.max.size': 2147483647,
+  'group.consumer.assignors': ['uniform', 'range'],
 };
 
 export interface BrokerWorkerData {

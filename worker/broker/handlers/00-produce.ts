@@ -14,6 +14,7 @@ import {
 } from '../../protocol/generated/index.js';
 import { validateBatch, type BatchHeader } from '../../protocol/records/record-batch.js';
 import { topicConfigValue } from '../../rpc/topic-configs.js';
+import { INTERNAL_TOPICS } from '../../rpc/topic-names.js';
 import { defineHandler } from '../api/handler.js';
 import type { BrokerContext } from '../broker-context.js';
 import type { AppendResult } from '../replica/partition.js';
@@ -42,6 +43,8 @@ function produceToPartition(
   const topic = broker.metadata.topicsByName.get(topicName);
   const meta = topic?.partitions[index];
   if (!topic || !meta) return { index, result: failed(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, null) };
+  // Internal topics are written only by their coordinators (Kafka: "Cannot append to internal topic").
+  if (INTERNAL_TOPICS.has(topicName)) return { index, result: failed(ErrorCode.INVALID_TOPIC_EXCEPTION, `Cannot append to internal topic ${topicName}`) };
   const partition = broker.replicas.get(topic.topicId, index);
   if (!partition || meta.leader !== broker.brokerId) return { index, result: failed(ErrorCode.NOT_LEADER_OR_FOLLOWER, null) };
   const logStart = partition.logStartOffset;

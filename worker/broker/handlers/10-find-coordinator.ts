@@ -1,6 +1,7 @@
-// FindCoordinator (key 10), v0-6. Advertised because librdkafka only enables its coordinator lookups and
-// LZ4 when it sees FindCoordinator v0. Group and transaction coordinators are not built yet, so every key
-// is answered with COORDINATOR_NOT_AVAILABLE, which clients treat as retriable.
+// FindCoordinator (key 10), v0-6 (v4+ batches keys). Key type 0 (group) maps to the leader of the group's
+// __consumer_offsets partition, creating that topic on first use (answering COORDINATOR_NOT_AVAILABLE until
+// it exists, as Kafka does). Transactions have no coordinator yet: key type 1 answers
+// COORDINATOR_NOT_AVAILABLE. librdkafka also needs v0 advertised before it enables LZ4.
 import { ErrorCode } from '../../protocol/errors.js';
 import {
   decodeFindCoordinatorRequest,
@@ -9,8 +10,22 @@ import {
   type FindCoordinatorResponse,
 } from '../../protocol/generated/index.js';
 import { defineHandler } from '../api/handler.js';
+import type { BrokerContext } from '../broker-context.js';
 
-const NOT_AVAILABLE_MESSAGE = 'The coordinator is not available.';
+const GROUP = 0;
+const TRANSACTION = 1;
+
+function lookup(broker: BrokerContext, key: string, keyType: number) {
+  if (keyType === GROUP) {
+    if (key === '') return { errorCode: ErrorCode.INVALID_REQUEST, errorMessage: 'Group id must not be empty.', nodeId: -1, host: '', port: -1 };
+    const c = broker.groups.findCoordinator(key);
+    return { ...c, errorMessage: c.errorCode === ErrorCode.NONE ? null : 'The coordinator is not available.' };
+  }
+  if (keyType === TRANSACTION) {
+    return { errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, errorMessage: 'Transactions are not supported yet.', nodeId: -1, host: '', port: -1 };
+  }
+  return { errorCode: ErrorCode.INVALID_REQUEST, errorMessage: `Unknown coordinator type ${keyType}.`, nodeId: -1, host: '', port: -1 };
+}
 
 export const findCoordinatorHandler = defineHandler<FindCoordinatorRequest, FindCoordinatorResponse>({
   apiKey: 10,
@@ -19,27 +34,11 @@ export const findCoordinatorHandler = defineHandler<FindCoordinatorRequest, Find
   maxVersion: 6,
   decode: decodeFindCoordinatorRequest,
   encode: encodeFindCoordinatorResponse,
-  handle(req, ctx) {
+  handle(req, ctx, broker) {
+    const keyType = req.keyType ?? GROUP;
     if (ctx.apiVersion >= 4) {
-      return {
-        throttleTimeMs: 0,
-        coordinators: (req.coordinatorKeys ?? []).map((key) => ({
-          key,
-          nodeId: -1,
-          host: '',
-          port: -1,
-          errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE,
-          errorMessage: NOT_AVAILABLE_MESSAGE,
-        })),
-      };
+      return { throttleTimeMs: 0, coordinators: (req.coordinatorKeys ?? []).map((key) => ({ key, ...lookup(broker, key, keyType) })) };
     }
-    return {
-      throttleTimeMs: 0,
-      errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE,
-      errorMessage: NOT_AVAILABLE_MESSAGE,
-      nodeId: -1,
-      host: '',
-      port: -1,
-    };
+    return { throttleTimeMs: 0, ...lookup(broker, req.key ?? '', keyType) };
   },
 });

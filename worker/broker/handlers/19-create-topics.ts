@@ -30,9 +30,11 @@ export const createTopicsHandler = defineHandler<CreateTopicsRequest, CreateTopi
       })),
       req.validateOnly ?? false,
     );
+    // A name given twice gets one INVALID_REQUEST result, as Kafka answers (its response is keyed by name).
+    const unique = results.filter((r, i) => results.findIndex((x) => x.name === r.name) === i);
     return {
       throttleTimeMs: 0,
-      topics: results.map((r) => {
+      topics: unique.map((r) => {
         const ok = r.errorCode === ErrorCode.NONE;
         const explicit = new Map(r.configs.map((c) => [c.name, c.value]));
         return {
@@ -48,7 +50,11 @@ export const createTopicsHandler = defineHandler<CreateTopicsRequest, CreateTopi
                 name: def.name,
                 value: explicit.get(def.name) ?? def.defaultValue,
                 readOnly: false,
-                configSource: explicit.has(def.name) ? ConfigSource.TOPIC_CONFIG : ConfigSource.DEFAULT_CONFIG,
+                configSource: explicit.has(def.name)
+                  ? ConfigSource.TOPIC_CONFIG
+                  : def.clusterDynamicDefault
+                    ? ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG
+                    : ConfigSource.DEFAULT_CONFIG,
                 isSensitive: false,
               }))
             : [],

@@ -1,0 +1,64 @@
+// ConsumerGroupHeartbeat (key 68), v0-1: the KIP-848 consumer protocol. Joining, leaving, and every step of
+// reconciliation toward the server-side assignment happen through this one request.
+import { ErrorCode } from '../../protocol/errors.js';
+import {
+  decodeConsumerGroupHeartbeatRequest,
+  encodeConsumerGroupHeartbeatResponse,
+  type ConsumerGroupHeartbeatRequest,
+  type ConsumerGroupHeartbeatResponse,
+} from '../../protocol/generated/index.js';
+import { defineHandler } from '../api/handler.js';
+import { clientHostOf } from '../api/client-host.js';
+
+export const consumerGroupHeartbeatHandler = defineHandler<ConsumerGroupHeartbeatRequest, ConsumerGroupHeartbeatResponse>({
+  apiKey: 68,
+  name: 'ConsumerGroupHeartbeat',
+  minVersion: 0,
+  maxVersion: 1,
+  decode: decodeConsumerGroupHeartbeatRequest,
+  encode: encodeConsumerGroupHeartbeatResponse,
+  async handle(req, ctx, broker) {
+    const fail = (errorCode: number, errorMessage: string | null = null): ConsumerGroupHeartbeatResponse => ({
+      throttleTimeMs: 0,
+      errorCode,
+      errorMessage,
+      memberId: req.memberId || null,
+      memberEpoch: req.memberEpoch,
+      heartbeatIntervalMs: 0,
+      assignment: null,
+    });
+    const found = broker.groups.consumerGroupFor(req.groupId, req.memberEpoch === 0);
+    if (!('group' in found)) return fail(found.errorCode === ErrorCode.GROUP_ID_NOT_FOUND && req.memberEpoch !== 0 ? ErrorCode.UNKNOWN_MEMBER_ID : found.errorCode, found.message ?? null);
+    try {
+      const r = await found.group.heartbeat(
+        {
+          version: ctx.apiVersion,
+          memberId: req.memberId,
+          memberEpoch: req.memberEpoch,
+          instanceId: req.instanceId,
+          rackId: req.rackId,
+          rebalanceTimeoutMs: req.rebalanceTimeoutMs,
+          subscribedTopicNames: req.subscribedTopicNames,
+          subscribedTopicRegex: req.subscribedTopicRegex ?? null,
+          serverAssignor: req.serverAssignor,
+          topicPartitions: req.topicPartitions,
+          clientId: ctx.clientId ?? '',
+          clientHost: clientHostOf(ctx.peer),
+        },
+        Date.now(),
+      );
+      return {
+        throttleTimeMs: 0,
+        errorCode: r.errorCode,
+        errorMessage: r.errorMessage,
+        memberId: r.memberId,
+        memberEpoch: r.memberEpoch,
+        heartbeatIntervalMs: r.heartbeatIntervalMs,
+        assignment: r.assignment === null ? null : { topicPartitions: r.assignment },
+      };
+    } catch (e) {
+      broker.log.error(`consumer group ${req.groupId} heartbeat failed`, e);
+      return fail(ErrorCode.NOT_COORDINATOR, 'The coordinator could not store the change.');
+    }
+  },
+});
