@@ -47,6 +47,7 @@ export const consumerGroupHeartbeatHandler = defineHandler<ConsumerGroupHeartbea
         },
         Date.now(),
       );
+      if (r.errorCode !== ErrorCode.NONE) broker.groups.dropIfUnused(req.groupId);
       return {
         throttleTimeMs: 0,
         errorCode: r.errorCode,

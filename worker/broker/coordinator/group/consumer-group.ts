@@ -117,6 +117,8 @@ export class ConsumerGroup {
   assignmentEpoch = 0;
   currentStateTimestamp: number;
   dead = false;
+  /** Set when this group takes the place of an empty classic group whose record must be tombstoned. */
+  replacesClassicRecord = false;
   readonly members = new Map<string, ConsumerMember>();
   readonly target = new Map<string, Assignment>();
   /** Signature of the subscribed topics' partition counts the current target was computed from. */

@@ -265,6 +265,11 @@ export class GroupCoordinator implements GroupHost, ConsumerGroupHost {
   writeRecords(groupId: string, records: GroupRecord[]): Promise<void> {
     const resolved = this.shardFor(groupId);
     if (!resolved.shard) return Promise.reject(new Error('not the coordinator'));
+    const g = resolved.shard.groups.get(groupId);
+    if (g instanceof ConsumerGroup && g.replacesClassicRecord && records.length > 0) {
+      g.replacesClassicRecord = false;
+      records = [{ type: 'groupMetadata', group: groupId, value: null }, ...records];
+    }
     return this.write(resolved.shard, records);
   }
 
@@ -321,6 +326,9 @@ export class GroupCoordinator implements GroupHost, ConsumerGroupHost {
     let group = this.groupOf(shard, groupId);
     if (group instanceof ConsumerGroup) {
       if (!group.isEmpty) return err(ErrorCode.INCONSISTENT_GROUP_PROTOCOL);
+      // An empty KIP-848 group becomes a classic one; its records go, so a reload does not bring it back.
+      if (group.groupEpoch > 0) await this.write(shard, group.tombstones());
+      shard.groups.delete(groupId);
       group = undefined;
     }
     if (!group) {
@@ -530,9 +538,22 @@ export class GroupCoordinator implements GroupHost, ConsumerGroupHost {
       return { errorCode: ErrorCode.GROUP_ID_NOT_FOUND, message: `Group ${groupId} is not a consumer group.` };
     }
     if (!joining) return { errorCode: ErrorCode.GROUP_ID_NOT_FOUND, message: `Group ${groupId} not found.` };
+    // An empty classic group (e.g. only committed offsets) becomes a consumer group; its record is tombstoned
+    // by the first write of the new group (see dropClassicRecord).
     const group = new ConsumerGroup(groupId, this, this.now());
+    if (existing instanceof ClassicGroup && existing.protocolType !== null) group.replacesClassicRecord = true;
     shard.groups.set(groupId, group);
     return { group, shard };
+  }
+
+  /** A consumer group created by a heartbeat that was then refused holds nothing: forget it. */
+  dropIfUnused(groupId: string): void {
+    const resolved = this.shardFor(groupId);
+    const g = resolved.shard?.groups.get(groupId);
+    if (g instanceof ConsumerGroup && g.isEmpty && g.groupEpoch === 0) {
+      if (resolved.shard!.offsets.has(groupId)) resolved.shard!.groups.set(groupId, new ClassicGroup(groupId, this.groupConfig, this, this.now()));
+      else resolved.shard!.groups.delete(groupId);
+    }
   }
 
   // ---- expiry of offsets of empty groups (offsets.retention.minutes)
