@@ -20,7 +20,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'integration',
-          include: ['test/integration/**/*.test.ts', 'test/fault/**/*.test.ts', 'test/e2e/**/*.test.ts'],
+          include: ['test/integration/**/*.test.ts', 'test/fault/**/*.test.ts', 'test/e2e/**/*.test.ts', 'test/differential/**/*.test.ts'],
           // Integration tests share the two cores with the brokers they start; one file at a time keeps timings sane.
           fileParallelism: false,
         },
