@@ -46,7 +46,8 @@ export const offsetFetchHandler = defineHandler<OffsetFetchRequest, OffsetFetchR
         groups: (req.groups ?? []).map((g) => {
           const member = ctx.apiVersion >= 9 && g.memberId ? { memberId: g.memberId, memberEpoch: g.memberEpoch ?? -1 } : null;
           const r = fetchGroup(broker, g.groupId, g.topics, member);
-          return { groupId: g.groupId, errorCode: r.errorCode, topics: r.topics };
+          // v8+ carries a group-level error: Kafka then lists no topics.
+          return { groupId: g.groupId, errorCode: r.errorCode, topics: r.errorCode === ErrorCode.NONE ? r.topics : [] };
         }),
       };
     }

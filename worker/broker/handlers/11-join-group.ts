@@ -1,5 +1,6 @@
 // JoinGroup (key 11), v0-9 (Kafka 4.0.1+ serves v0-1 again for old librdkafka's feature check). The request
 // may wait for the rest of the group (the rebalance); v4+ new members first get MEMBER_ID_REQUIRED (KIP-394).
+import { ErrorCode } from '../../protocol/errors.js';
 import {
   decodeJoinGroupRequest,
   encodeJoinGroupResponse,
@@ -17,6 +18,23 @@ export const joinGroupHandler = defineHandler<JoinGroupRequest, JoinGroupRespons
   decode: decodeJoinGroupRequest,
   encode: encodeJoinGroupResponse,
   async handle(req, ctx, broker) {
+    // Kafka checks the group id and the session timeout before it looks at (or creates) the group, so a refused
+    // join leaves no empty group behind.
+    const minSession = broker.settings['group.min.session.timeout.ms'];
+    const maxSession = broker.settings['group.max.session.timeout.ms'];
+    if (req.groupId !== '' && (req.sessionTimeoutMs < minSession || req.sessionTimeoutMs > maxSession)) {
+      return {
+        throttleTimeMs: 0,
+        errorCode: ErrorCode.INVALID_SESSION_TIMEOUT,
+        generationId: -1,
+        protocolType: null,
+        protocolName: ctx.apiVersion >= 7 ? null : '',
+        leader: '',
+        skipAssignment: false,
+        memberId: req.memberId,
+        members: [],
+      };
+    }
     const r = await broker.groups.joinGroup(req.groupId, {
       memberId: req.memberId,
       groupInstanceId: req.groupInstanceId ?? null,

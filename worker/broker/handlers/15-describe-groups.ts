@@ -57,7 +57,7 @@ export const describeGroupsHandler = defineHandler<DescribeGroupsRequest, Descri
       throttleTimeMs: 0,
       groups: req.groups.map((groupId): Described => {
         const base = { groupId, errorCode: ErrorCode.NONE, groupState: 'Dead', protocolType: '', protocolData: '', members: [] as Described['members'], authorizedOperations: ops };
-        if (groupId === '') return { ...base, errorCode: ErrorCode.INVALID_GROUP_ID };
+        // Kafka describes the group "" like any other (offsets can be committed for it).
         const r = broker.groups.describeGroup(groupId);
         if (r.errorCode !== ErrorCode.NONE) return { ...base, errorCode: r.errorCode };
         const g = r.group;

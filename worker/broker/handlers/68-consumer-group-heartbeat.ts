@@ -27,8 +27,11 @@ export const consumerGroupHeartbeatHandler = defineHandler<ConsumerGroupHeartbea
       heartbeatIntervalMs: 0,
       assignment: null,
     });
+    // Kafka validates the request before routing it to a group: an empty group id is INVALID_REQUEST.
+    if (req.groupId === '') return fail(ErrorCode.INVALID_REQUEST, "GroupId can't be empty.");
     const found = broker.groups.consumerGroupFor(req.groupId, req.memberEpoch === 0);
-    if (!('group' in found)) return fail(found.errorCode === ErrorCode.GROUP_ID_NOT_FOUND && req.memberEpoch !== 0 ? ErrorCode.UNKNOWN_MEMBER_ID : found.errorCode, found.message ?? null);
+    // A heartbeat with a member epoch for a group that does not exist is GROUP_ID_NOT_FOUND in Kafka 4.4 too.
+    if (!('group' in found)) return fail(found.errorCode, found.message ?? null);
     try {
       const r = await found.group.heartbeat(
         {

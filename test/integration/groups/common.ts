@@ -1,0 +1,249 @@
+// Shared pieces of the consumer-group client tests (test/integration/groups-*.test.ts): broker settings that keep
+// rebalances fast, and a raw-protocol producer and group inspector that work the same against Eddy and against
+// the reference Kafka, so that what a client under test did is checked independently of that client.
+import { RawClient } from '../../helpers/raw-client';
+import { ZERO_UUID } from '../../../worker/protocol/primitives.js';
+import { decodeConsumerProtocolAssignment } from '../../../worker/protocol/generated/index.js';
+import { Reader } from '../../../worker/protocol/primitives.js';
+import { encodeRecordBatch } from '../../../worker/protocol/records/index.js';
+import type { BrokerSettings } from 'eddy';
+
+/**
+ * Group settings for tests: no initial rebalance delay, short session timeouts allowed, KIP-848 heartbeats every
+ * 500 ms with a 6 s session, and 10 offsets partitions (like the reference Kafka in test/reference).
+ */
+export const FAST_GROUPS: Partial<BrokerSettings> = {
+  'group.initial.rebalance.delay.ms': 0,
+  'group.min.session.timeout.ms': 500,
+  'group.consumer.heartbeat.interval.ms': 500,
+  'group.consumer.session.timeout.ms': 6000,
+  'offsets.topic.num.partitions': 10,
+};
+
+/** The same settings as reference Kafka server properties (for startReferenceKafka({ props })). */
+export const FAST_GROUPS_KAFKA_PROPS: Record<string, string> = {
+  'group.initial.rebalance.delay.ms': '0',
+  'group.min.session.timeout.ms': '500',
+  'group.consumer.heartbeat.interval.ms': '500',
+  'group.consumer.min.heartbeat.interval.ms': '500',
+  'group.consumer.session.timeout.ms': '6000',
+  'group.consumer.min.session.timeout.ms': '6000',
+};
+
+export function hostPort(addr: string): { host: string; port: number } {
+  const i = addr.lastIndexOf(':');
+  return { host: addr.slice(0, i), port: Number(addr.slice(i + 1)) };
+}
+
+async function withClient<T>(addr: { host: string; port: number }, fn: (c: RawClient) => Promise<T>): Promise<T> {
+  const c = await RawClient.open(addr.port, addr.host);
+  try {
+    return await fn(c);
+  } finally {
+    c.close();
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Metadata v12 for one topic: partition leaders (host/port); retries until the topic has leaders. */
+export async function leaders(bootstrap: string, topic: string, timeoutMs = 15_000): Promise<{ host: string; port: number }[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const md = await withClient(hostPort(bootstrap.split(',')[0]!), (c) =>
+      c.request(3, 12, { topics: [{ name: topic, topicId: ZERO_UUID }], allowAutoTopicCreation: false, includeTopicAuthorizedOperations: false }),
+    );
+    const t = md.topics[0];
+    const brokers = new Map<number, { host: string; port: number }>(md.brokers.map((b: any) => [b.nodeId, { host: b.host, port: b.port }]));
+    if (t && t.errorCode === 0 && t.partitions.length > 0 && t.partitions.every((p: any) => brokers.has(p.leaderId))) {
+      const out: { host: string; port: number }[] = [];
+      for (const p of t.partitions) out[p.partitionIndex] = brokers.get(p.leaderId)!;
+      return out;
+    }
+    if (Date.now() > deadline) throw new Error(`topic ${topic} has no leaders (error ${t?.errorCode})`);
+    await sleep(100);
+  }
+}
+
+/** CreateTopics v7 with the raw client; waits for the leaders. Works against Eddy and Kafka alike. */
+export async function createTopic(bootstrap: string, name: string, partitions: number): Promise<void> {
+  const res = await withClient(hostPort(bootstrap.split(',')[0]!), (c) =>
+    c.request(19, 7, { topics: [{ name, numPartitions: partitions, replicationFactor: 1, assignments: [], configs: [] }], timeoutMs: 30_000, validateOnly: false }),
+  );
+  const t = res.topics[0];
+  if (t.errorCode !== 0) throw new Error(`CreateTopics ${name}: error ${t.errorCode} ${t.errorMessage ?? ''}`);
+  await leaders(bootstrap, name);
+}
+
+export interface ProducedRecord {
+  key?: string | null;
+  value: string;
+  /** Create time in ms (default: now). */
+  timestamp?: number;
+}
+
+/**
+ * Produces records with Produce v9 (acks -1) straight to each partition's leader, in batches of `batchSize`.
+ * `perPartition[p]` is what goes to partition p, in order.
+ */
+export async function produce(bootstrap: string, topic: string, perPartition: ProducedRecord[][], batchSize = 2000): Promise<void> {
+  const where = await leaders(bootstrap, topic);
+  const clients = new Map<string, RawClient>();
+  try {
+    for (const [p, recs] of perPartition.entries()) {
+      const l = where[p]!;
+      const key = `${l.host}:${l.port}`;
+      if (!clients.has(key)) clients.set(key, await RawClient.open(l.port, l.host));
+      const c = clients.get(key)!;
+      for (let i = 0; i < recs.length; i += batchSize) {
+        const batch = encodeRecordBatch({
+          records: recs.slice(i, i + batchSize).map((r) => ({
+            key: r.key == null ? null : Buffer.from(r.key),
+            value: Buffer.from(r.value),
+            ...(r.timestamp !== undefined ? { timestamp: r.timestamp } : {}),
+          })),
+        });
+        const res = await c.request(0, 9, { transactionalId: null, acks: -1, timeoutMs: 30_000, topicData: [{ name: topic, partitionData: [{ index: p, records: batch }] }] });
+        const code = res.responses[0].partitionResponses[0].errorCode;
+        if (code !== 0) throw new Error(`produce ${topic}-${p}: error ${code}`);
+      }
+    }
+  } finally {
+    for (const c of clients.values()) c.close();
+  }
+}
+
+/** Record values "<topic>/<partition>/<i>" spread over partitions round-robin: n in all. */
+export function roundRobin(topic: string, partitions: number, n: number, valueOf = (p: number, i: number) => `${topic}/${p}/${i}`): ProducedRecord[][] {
+  const out: ProducedRecord[][] = Array.from({ length: partitions }, () => []);
+  for (let i = 0; i < n; i++) {
+    const p = i % partitions;
+    out[p]!.push({ key: `k${i}`, value: valueOf(p, out[p]!.length) });
+  }
+  return out;
+}
+
+/** The coordinator of a group (FindCoordinator v4), retried while it is not available yet. */
+export async function coordinator(bootstrap: string, group: string, timeoutMs = 20_000): Promise<{ host: string; port: number }> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const res = await withClient(hostPort(bootstrap.split(',')[0]!), (c) => c.request(10, 4, { keyType: 0, coordinatorKeys: [group] }));
+    const k = res.coordinators[0];
+    if (k.errorCode === 0) return { host: k.host, port: k.port };
+    if (Date.now() > deadline) throw new Error(`no coordinator for ${group}: error ${k.errorCode}`);
+    await sleep(100);
+  }
+}
+
+/** One request to a group's coordinator. */
+export async function toCoordinator<T = any>(bootstrap: string, group: string, apiKey: number, version: number, body: unknown): Promise<T> {
+  const addr = await coordinator(bootstrap, group);
+  return withClient(addr, async (c) => (await c.request<T>(apiKey, version, body))!);
+}
+
+/** Committed offsets of a group for a topic (OffsetFetch v8); -1 where nothing is committed. */
+export async function committed(bootstrap: string, group: string, topic: string, partitions: number): Promise<number[]> {
+  const res = await toCoordinator(bootstrap, group, 9, 8, {
+    groups: [{ groupId: group, topics: [{ name: topic, partitionIndexes: Array.from({ length: partitions }, (_, i) => i) }] }],
+    requireStable: false,
+  });
+  const g = res.groups[0];
+  if (g.errorCode !== 0) throw new Error(`OffsetFetch ${group}: error ${g.errorCode}`);
+  const out: number[] = [];
+  for (const p of g.topics[0].partitions) out[p.partitionIndex] = Number(p.committedOffset);
+  return out;
+}
+
+export interface DescribedMember {
+  memberId: string;
+  clientId: string;
+  groupInstanceId: string | null;
+  /** topic -> partitions, decoded from the consumer-protocol assignment. */
+  assignment: Record<string, number[]>;
+}
+
+/** DescribeGroups v5 for one group, with members' assignments decoded. */
+export async function describeGroup(bootstrap: string, group: string): Promise<{ state: string; protocolType: string; protocol: string; members: DescribedMember[] }> {
+  const res = await toCoordinator(bootstrap, group, 15, 5, { groups: [group], includeAuthorizedOperations: false });
+  const g = res.groups[0];
+  if (g.errorCode !== 0) throw new Error(`DescribeGroups ${group}: error ${g.errorCode}`);
+  return {
+    state: g.groupState,
+    protocolType: g.protocolType,
+    protocol: g.protocolData,
+    members: g.members.map((m: any) => {
+      const assignment: Record<string, number[]> = {};
+      const bytes: Buffer = Buffer.from(m.memberAssignment);
+      if (bytes.length >= 2) {
+        const r = new Reader(bytes);
+        const v = r.readInt16();
+        for (const tp of decodeConsumerProtocolAssignment(r, Math.min(v, 3)).assignedPartitions) assignment[tp.topic] = [...tp.partitions].sort((a, b) => a - b);
+      }
+      return { memberId: m.memberId, clientId: m.clientId, groupInstanceId: m.groupInstanceId ?? null, assignment };
+    }),
+  };
+}
+
+/** Waits until the group is Stable with `members` members whose assignments cover `partitions` of `topic` once each. */
+export async function waitForStableGroup(bootstrap: string, group: string, topic: string, members: number, partitions: number, timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const d = await describeGroup(bootstrap, group);
+      last = d;
+      const owned = d.members.flatMap((m) => m.assignment[topic] ?? []).sort((a, b) => a - b);
+      if (d.state === 'Stable' && d.members.length === members && JSON.stringify(owned) === JSON.stringify(Array.from({ length: partitions }, (_, i) => i))) return d;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > deadline) throw new Error(`group ${group} not stable with ${members} members: ${JSON.stringify(last)}`);
+    await sleep(200);
+  }
+}
+
+/** End offsets (ListOffsets v7, latest) per partition. */
+export async function endOffsets(bootstrap: string, topic: string): Promise<number[]> {
+  const where = await leaders(bootstrap, topic);
+  const out: number[] = [];
+  for (const [p, l] of where.entries()) {
+    const res = await withClient(l, (c) =>
+      c.request(2, 7, { replicaId: -1, isolationLevel: 0, topics: [{ name: topic, partitions: [{ partitionIndex: p, currentLeaderEpoch: -1, timestamp: -1n }] }] }),
+    );
+    out[p] = Number(res.topics[0].partitions[0].offset);
+  }
+  return out;
+}
+
+/**
+ * Checks a multiset of consumed (partition, offset) pairs against the end offsets: every offset below the end
+ * consumed at least once. Returns the gaps and the duplicated pairs.
+ */
+export function coverage(consumed: Iterable<[number, number]>, ends: number[]): { gaps: string[]; duplicates: string[]; total: number } {
+  const seen = ends.map((n) => new Uint8Array(n));
+  const duplicates: string[] = [];
+  const outside: string[] = [];
+  let total = 0;
+  for (const [p, o] of consumed) {
+    total++;
+    const s = seen[p];
+    if (!s || o < 0 || o >= s.length) {
+      outside.push(`${p}@${o}`);
+      continue;
+    }
+    if (s[o]! >= 1) duplicates.push(`${p}@${o}`);
+    s[o] = Math.min(255, s[o]! + 1);
+  }
+  const gaps: string[] = [...outside.map((x) => `outside ${x}`)];
+  for (const [p, s] of seen.entries()) {
+    for (let o = 0; o < s.length; o++) {
+      if (s[o] === 0) {
+        let end = o;
+        while (end + 1 < s.length && s[end + 1] === 0) end++;
+        gaps.push(`${p}@${o}..${end}`);
+        o = end;
+      }
+    }
+  }
+  return { gaps, duplicates, total };
+}
