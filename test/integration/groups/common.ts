@@ -247,3 +247,50 @@ export function coverage(consumed: Iterable<[number, number]>, ends: number[]): 
   }
   return { gaps, duplicates, total };
 }
+
+export interface ConsumerGroupMemberView {
+  memberId: string;
+  clientId: string;
+  memberEpoch: number;
+  /** topic name -> partitions currently assigned (not the target). */
+  assignment: Record<string, number[]>;
+  target: Record<string, number[]>;
+}
+
+/** ConsumerGroupDescribe v0 for a KIP-848 group; throws on a group error (GROUP_ID_NOT_FOUND for classic groups). */
+export async function describeConsumerGroup(bootstrap: string, group: string): Promise<{ state: string; groupEpoch: number; assignmentEpoch: number; assignor: string; members: ConsumerGroupMemberView[] }> {
+  const res = await toCoordinator(bootstrap, group, 69, 0, { groupIds: [group], includeAuthorizedOperations: false });
+  const g = res.groups[0];
+  if (g.errorCode !== 0) throw new Error(`ConsumerGroupDescribe ${group}: error ${g.errorCode} ${g.errorMessage ?? ''}`);
+  const named = (a: any) => Object.fromEntries(a.topicPartitions.map((tp: any) => [tp.topicName, [...tp.partitions].sort((x: number, y: number) => x - y)]));
+  return {
+    state: g.groupState,
+    groupEpoch: g.groupEpoch,
+    assignmentEpoch: g.assignmentEpoch,
+    assignor: g.assignorName,
+    members: g.members.map((m: any) => ({ memberId: m.memberId, clientId: m.clientId, memberEpoch: m.memberEpoch, assignment: named(m.assignment), target: named(m.targetAssignment) })),
+  };
+}
+
+/** Waits until a KIP-848 group is Stable with `members` members whose assignments cover the topic once each. */
+export async function waitForStableConsumerGroup(bootstrap: string, group: string, topic: string, members: number, partitions: number, timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const d = await describeConsumerGroup(bootstrap, group);
+      last = d;
+      const owned = d.members.flatMap((m) => m.assignment[topic] ?? []).sort((a, b) => a - b);
+      if (d.state === 'Stable' && d.members.length === members && JSON.stringify(owned) === JSON.stringify(Array.from({ length: partitions }, (_, i) => i))) return d;
+    } catch (e) {
+      last = (e as Error).message;
+    }
+    if (Date.now() > deadline) throw new Error(`consumer group ${group} not stable with ${members} members: ${JSON.stringify(last)}`);
+    await sleep(200);
+  }
+}
+
+/** "partition offset" lines printed by a client process → pairs. */
+export function recordLines(lines: string[]): [number, number][] {
+  return lines.filter((l) => /^\d+ \d+$/.test(l)).map((l) => l.split(' ').map(Number) as [number, number]);
+}
