@@ -1,19 +1,27 @@
-// The supervisor: starts the controller and one worker thread per broker, wires their RPC ports, and stops
-// them cleanly. Headless mode, the embedded API and the Electron app all start clusters through here.
-import { MessageChannel, Worker } from 'node:worker_threads';
+// The supervisor: starts the controller and one worker thread per broker, wires the simulated network
+// between them, and is the fault-injection surface — kill, restart, freeze and resume a broker, cut, slow
+// or make lossy a link, fail a broker's next writes. Headless mode, the embedded API and the Electron app
+// all run clusters through here.
+import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
+import * as Comlink from 'comlink';
 import {
   DEFAULT_BROKER_SETTINGS,
+  HEALTHY_LINK,
   type BrokerControlApi,
   type BrokerSettings,
   type BrokerStartupMessage,
   type BrokerWorkerData,
+  type LinkFaults,
+  type ReplicaStatus,
 } from '../../worker/rpc/broker-rpc.js';
 import { connect, exposeOn, type Remote } from '../../worker/rpc/channel.js';
-import { Controller } from './controller.js';
+import { Controller, type ClusterEvent } from './controller.js';
 import { brokerWorkerPath } from './app-paths.js';
 import { lockDataDir } from './data-dir.js';
 
 export const MAX_BROKERS = 9;
+/** Events kept for the timeline. */
+const MAX_EVENTS = 1000;
 
 export interface ClusterOptions {
   /** Number of brokers, 1-9. */
@@ -29,20 +37,63 @@ export class ClusterStartError extends Error {
   override name = 'ClusterStartError';
 }
 
-interface BrokerNode {
-  id: number;
-  port: number;
-  worker: Worker;
-  control: Remote<BrokerControlApi>;
+export class FaultError extends Error {
+  override name = 'FaultError';
 }
 
+export type BrokerState = 'running' | 'paused' | 'stopped';
+
+interface BrokerNode {
+  id: number;
+  /** The port it listens on (kept across restarts so clients find it again). */
+  port: number;
+  state: BrokerState;
+  worker: Worker | null;
+  control: Remote<BrokerControlApi> | null;
+  pauseFlag: Int32Array;
+}
+
+export interface BrokerStatus {
+  id: number;
+  host: string;
+  port: number;
+  state: BrokerState;
+  /** Fenced brokers are running but may not lead or be in an ISR (missed heartbeats, cut link). */
+  fenced: boolean;
+}
+
+export interface PartitionStatus {
+  topic: string;
+  partition: number;
+  leader: number;
+  leaderEpoch: number;
+  replicas: number[];
+  isr: number[];
+}
+
+/** `controller` names the controller's end of a link. */
+export type LinkEnd = number | 'controller';
+
 export class Cluster {
+  private readonly events: ClusterEvent[] = [];
+  /** Faults by link, key `a-b` with a < b (or `controller-b`). */
+  private readonly linkFaults = new Map<string, LinkFaults>();
+  private stopping: Promise<void> | null = null;
+  private readonly settings: BrokerSettings;
+  private readonly workerPath: string;
+
   private constructor(
     readonly options: ClusterOptions,
     readonly controller: Controller,
     private readonly nodes: BrokerNode[],
     private readonly unlock: () => void,
-  ) {}
+    settings: BrokerSettings,
+    workerPath: string,
+  ) {
+    this.settings = settings;
+    this.workerPath = workerPath;
+    controller.onEvent = (e) => this.record(e);
+  }
 
   get bootstrapServers(): string {
     return this.nodes.map((n) => `${this.options.host}:${n.port}`).join(',');
@@ -66,43 +117,263 @@ export class Cluster {
     const settings: BrokerSettings = { ...DEFAULT_BROKER_SETTINGS, ...options.settings };
     const unlock = lockDataDir(options.dataDir);
     let controller: Controller | null = null;
-    const nodes: BrokerNode[] = [];
+    const nodes: BrokerNode[] = Array.from({ length: options.brokers }, (_, id) => ({
+      id,
+      port: options.port === 0 ? 0 : options.port + id,
+      state: 'stopped' as BrokerState,
+      worker: null,
+      control: null,
+      pauseFlag: new Int32Array(new SharedArrayBuffer(4)),
+    }));
     try {
       controller = new Controller(options.dataDir, settings);
       await controller.init();
       const workerPath = brokerWorkerPath();
       if (!workerPath) throw new ClusterStartError('the broker worker bundle is missing: run `npm run build` first');
-      const started = await Promise.allSettled(
-        Array.from({ length: options.brokers }, (_, id) => startBroker(workerPath, id, options, settings, controller!)),
-      );
-      for (const s of started) if (s.status === 'fulfilled') nodes.push(s.value);
+      const cluster = new Cluster(options, controller, nodes, unlock, settings, workerPath);
+      // One channel per pair of brokers: the simulated network.
+      const peerPorts = nodes.map(() => ({}) as Record<number, MessagePort>);
+      for (let a = 0; a < nodes.length; a++) {
+        for (let b = a + 1; b < nodes.length; b++) {
+          const ch = new MessageChannel();
+          peerPorts[a]![b] = ch.port1;
+          peerPorts[b]![a] = ch.port2;
+        }
+      }
+      const started = await Promise.allSettled(nodes.map((n) => cluster.spawn(n, peerPorts[n.id]!)));
       const failure = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
       if (failure) throw failure.reason;
-      for (const n of nodes) await controller.registerBroker(n.id, options.host, n.port, n.control);
-      const cluster = new Cluster(options, controller, nodes, unlock);
-      for (const n of nodes) {
-        n.worker.on('exit', () => {
-          if (!cluster.stopping) void controller!.brokerStopped(n.id);
-        });
-      }
+      for (const n of nodes) await controller.registerBroker(n.id, options.host, n.port, n.control!);
       return cluster;
     } catch (e) {
-      await Promise.all(nodes.map((n) => n.worker.terminate()));
+      await Promise.all(nodes.map((n) => n.worker?.terminate()));
       await controller?.close();
       unlock();
       throw e;
     }
   }
 
-  private stopping: Promise<void> | null = null;
+  /** Starts a broker's worker and waits until it listens (its port is fixed after the first start). */
+  private spawn(node: BrokerNode, peerPorts: Record<number, MessagePort>): Promise<void> {
+    const toController = new MessageChannel();
+    const toBroker = new MessageChannel();
+    exposeOn(toController.port1, this.controller);
+    Atomics.store(node.pauseFlag, 0, 0);
+    const data: BrokerWorkerData = {
+      brokerId: node.id,
+      host: this.options.host,
+      port: node.port,
+      dataDir: this.options.dataDir,
+      settings: this.settings,
+      controllerPort: toController.port2,
+      controlPort: toBroker.port2,
+      peerPorts,
+      pauseFlag: node.pauseFlag.buffer as SharedArrayBuffer,
+    };
+    const worker = new Worker(this.workerPath, {
+      workerData: data,
+      transferList: [toController.port2, toBroker.port2, ...Object.values(peerPorts)],
+      name: `broker-${node.id}`,
+    });
+    return new Promise((resolve, reject) => {
+      const onExit = (code: number) => reject(new ClusterStartError(`broker ${node.id} exited during start-up (code ${code})`));
+      worker.once('error', (e) => reject(new ClusterStartError(`broker ${node.id} failed to start: ${e.message}`)));
+      worker.once('exit', onExit);
+      worker.once('message', (m: BrokerStartupMessage) => {
+        worker.off('exit', onExit);
+        if (m.type === 'listening') {
+          node.port = m.port;
+          node.worker = worker;
+          node.control = connect<BrokerControlApi>(toBroker.port1);
+          node.state = 'running';
+          worker.on('exit', () => this.onWorkerExit(node, worker));
+          resolve();
+          return;
+        }
+        void worker.terminate();
+        const where = `${this.options.host}:${data.port}`;
+        reject(
+          new ClusterStartError(m.code === 'EADDRINUSE' ? `port ${where} is already in use (broker ${node.id})` : `broker ${node.id} could not listen on ${where}: ${m.message}`),
+        );
+      });
+    });
+  }
+
+  private onWorkerExit(node: BrokerNode, worker: Worker): void {
+    if (node.worker !== worker) return;
+    node.worker = null;
+    node.control = null;
+    node.state = 'stopped';
+    if (!this.stopping) void this.controller.brokerStopped(node.id);
+  }
+
+  private record(e: ClusterEvent): void {
+    this.events.push(e);
+    if (this.events.length > MAX_EVENTS) this.events.splice(0, this.events.length - MAX_EVENTS);
+  }
+
+  /** The timeline: what happened to the cluster, oldest first. */
+  eventLog(since = 0): ClusterEvent[] {
+    return this.events.filter((e) => e.time >= since);
+  }
+
+  private node(id: number): BrokerNode {
+    const n = this.nodes[id];
+    if (!n) throw new FaultError(`no broker ${id} (brokers are 0-${this.nodes.length - 1})`);
+    return n;
+  }
+
+  // ---- broker faults
+
+  /** Hard stop of a broker's worker: a node crash. */
+  async killBroker(id: number): Promise<void> {
+    const n = this.node(id);
+    if (!n.worker) throw new FaultError(`broker ${id} is not running`);
+    this.record({ time: Date.now(), type: 'broker-killed', detail: `broker ${id} killed`, brokerId: id });
+    const w = n.worker;
+    Atomics.store(n.pauseFlag, 0, 0);
+    Atomics.notify(n.pauseFlag, 0);
+    await w.terminate();
+  }
+
+  /** Starts a stopped broker again on its port and data; it catches up and rejoins the ISR. */
+  async restartBroker(id: number): Promise<void> {
+    const n = this.node(id);
+    if (n.worker) throw new FaultError(`broker ${id} is already running`);
+    const peerPorts: Record<number, MessagePort> = {};
+    const theirs: [BrokerNode, MessagePort][] = [];
+    for (const other of this.nodes) {
+      if (other.id === id) continue;
+      const ch = new MessageChannel();
+      peerPorts[other.id] = ch.port1;
+      theirs.push([other, ch.port2]);
+    }
+    // Running peers get their end of the new links; stopped ones get theirs when they start (below).
+    for (const [other, port] of theirs) {
+      if (other.control) await other.control.connectPeer(id, Comlink.transfer(port, [port]));
+      else port.close();
+    }
+    await this.spawn(n, peerPorts);
+    for (const [key, faults] of this.linkFaults) {
+      const [a, b] = key.split('-');
+      if (a === 'controller' && Number(b) === id) await n.control!.setControllerLinkFaults(faults);
+      else if (Number(a) === id) await n.control!.setLinkFaults(Number(b), faults);
+      else if (Number(b) === id) await n.control!.setLinkFaults(Number(a), faults);
+    }
+    await this.controller.registerBroker(id, this.options.host, n.port, n.control!);
+  }
+
+  /** Freezes a broker: its thread stops dead (no requests, no heartbeats, no timers) but keeps its state. */
+  pauseBroker(id: number): void {
+    const n = this.node(id);
+    if (n.state !== 'running' || !n.control) throw new FaultError(`broker ${id} is not running`);
+    Atomics.store(n.pauseFlag, 0, 1);
+    void n.control.freeze();
+    n.state = 'paused';
+    this.record({ time: Date.now(), type: 'broker-paused', detail: `broker ${id} paused`, brokerId: id });
+  }
+
+  resumeBroker(id: number): void {
+    const n = this.node(id);
+    if (n.state !== 'paused') throw new FaultError(`broker ${id} is not paused`);
+    Atomics.store(n.pauseFlag, 0, 0);
+    Atomics.notify(n.pauseFlag, 0);
+    n.state = 'running';
+    this.record({ time: Date.now(), type: 'broker-resumed', detail: `broker ${id} resumed`, brokerId: id });
+  }
+
+  /** The broker's next `count` log writes fail (it reports KAFKA_STORAGE_ERROR and hands leadership away). */
+  async failWrites(id: number, count: number): Promise<void> {
+    const n = this.node(id);
+    if (!n.control) throw new FaultError(`broker ${id} is not running`);
+    await n.control.failNextWrites(count);
+    this.record({ time: Date.now(), type: 'storage-fault', detail: `broker ${id}: next ${count} writes fail`, brokerId: id });
+  }
+
+  // ---- link faults
+
+  private linkKey(a: LinkEnd, b: LinkEnd): string {
+    if (a === 'controller' && b === 'controller') throw new FaultError('a link needs two different ends');
+    if (a === 'controller' || b === 'controller') {
+      const broker = a === 'controller' ? (b as number) : a;
+      this.node(broker);
+      return `controller-${broker}`;
+    }
+    if (a === b) throw new FaultError('a link needs two different ends');
+    this.node(a);
+    this.node(b);
+    return a < b ? `${a}-${b}` : `${b}-${a}`;
+  }
+
+  /** Sets the faults of the link between two brokers, or a broker and the controller. */
+  async setLinkFaults(a: LinkEnd, b: LinkEnd, faults: Partial<LinkFaults>): Promise<LinkFaults> {
+    const key = this.linkKey(a, b);
+    const next: LinkFaults = { ...(this.linkFaults.get(key) ?? HEALTHY_LINK), ...faults };
+    if (next.loss < 0 || next.loss > 1) throw new FaultError('loss must be between 0 and 1');
+    if (next.delayMs < 0) throw new FaultError('delay must not be negative');
+    const healthy = !next.cut && next.delayMs === 0 && next.loss === 0;
+    if (healthy) this.linkFaults.delete(key);
+    else this.linkFaults.set(key, next);
+    if (key.startsWith('controller-')) {
+      const broker = Number(key.slice('controller-'.length));
+      await this.node(broker).control?.setControllerLinkFaults(next);
+      await this.controller.setLinkCut(broker, next.cut);
+    } else {
+      const [x, y] = key.split('-').map(Number) as [number, number];
+      await this.node(x).control?.setLinkFaults(y, next);
+      await this.node(y).control?.setLinkFaults(x, next);
+    }
+    const what = healthy ? 'healed' : [next.cut ? 'cut' : '', next.delayMs ? `delay ${next.delayMs} ms` : '', next.loss ? `loss ${next.loss}` : ''].filter(Boolean).join(', ');
+    this.record({ time: Date.now(), type: 'link-fault', detail: `link ${key}: ${what}` });
+    return next;
+  }
+
+  cutLink(a: LinkEnd, b: LinkEnd): Promise<LinkFaults> {
+    return this.setLinkFaults(a, b, { cut: true });
+  }
+
+  healLink(a: LinkEnd, b: LinkEnd): Promise<LinkFaults> {
+    return this.setLinkFaults(a, b, { ...HEALTHY_LINK });
+  }
+
+  links(): { link: string; faults: LinkFaults }[] {
+    return [...this.linkFaults].map(([link, faults]) => ({ link, faults }));
+  }
+
+  // ---- status
+
+  brokers(): BrokerStatus[] {
+    const live = this.controller.image.liveBrokers;
+    return this.nodes.map((n) => ({ id: n.id, host: this.options.host, port: n.port, state: n.state, fenced: n.state === 'running' && !live.has(n.id) }));
+  }
+
+  partitions(): PartitionStatus[] {
+    const out: PartitionStatus[] = [];
+    for (const t of this.controller.image.topicsByName.values()) {
+      for (const p of t.partitions) {
+        if (p) out.push({ topic: t.name, partition: p.partition, leader: p.leader, leaderEpoch: p.leaderEpoch, replicas: p.replicas, isr: p.isr });
+      }
+    }
+    return out.sort((a, b) => (a.topic === b.topic ? a.partition - b.partition : a.topic < b.topic ? -1 : 1));
+  }
+
+  /** Each running broker's own view of its replicas (log end, high watermark). */
+  async replicaStatus(id: number): Promise<ReplicaStatus[]> {
+    const n = this.node(id);
+    if (!n.control || n.state !== 'running') return [];
+    return n.control.replicaStatus();
+  }
 
   /** Stops every broker (in-flight requests finish, logs close), then the controller, then unlocks. */
   stop(): Promise<void> {
     this.stopping ??= (async () => {
       await Promise.all(
         this.nodes.map(async (n) => {
+          if (!n.worker) return;
+          Atomics.store(n.pauseFlag, 0, 0);
+          Atomics.notify(n.pauseFlag, 0);
           try {
-            await n.control.shutdown();
+            await withTimeout(n.control!.shutdown(), 10_000);
           } catch {
             // A broker that cannot shut down cleanly is terminated below anyway.
           }
@@ -116,35 +387,18 @@ export class Cluster {
   }
 }
 
-function startBroker(workerPath: string, id: number, options: ClusterOptions, settings: BrokerSettings, controller: Controller): Promise<BrokerNode> {
-  const toController = new MessageChannel();
-  const toBroker = new MessageChannel();
-  exposeOn(toController.port1, controller);
-  const data: BrokerWorkerData = {
-    brokerId: id,
-    host: options.host,
-    port: options.port === 0 ? 0 : options.port + id,
-    dataDir: options.dataDir,
-    settings,
-    controllerPort: toController.port2,
-    controlPort: toBroker.port2,
-  };
-  const worker = new Worker(workerPath, { workerData: data, transferList: [toController.port2, toBroker.port2], name: `broker-${id}` });
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   return new Promise((resolve, reject) => {
-    const onExit = (code: number) => reject(new ClusterStartError(`broker ${id} exited during start-up (code ${code})`));
-    worker.once('error', (e) => reject(new ClusterStartError(`broker ${id} failed to start: ${e.message}`)));
-    worker.once('exit', onExit);
-    worker.once('message', (m: BrokerStartupMessage) => {
-      worker.off('exit', onExit);
-      if (m.type === 'listening') {
-        resolve({ id, port: m.port, worker, control: connect<BrokerControlApi>(toBroker.port1) });
-        return;
-      }
-      void worker.terminate();
-      const where = `${options.host}:${data.port}`;
-      reject(
-        new ClusterStartError(m.code === 'EADDRINUSE' ? `port ${where} is already in use (broker ${id})` : `broker ${id} could not listen on ${where}: ${m.message}`),
-      );
-    });
+    const t = setTimeout(() => reject(new Error('timed out')), ms);
+    p.then(
+      (v) => {
+        clearTimeout(t);
+        resolve(v);
+      },
+      (e) => {
+        clearTimeout(t);
+        reject(e);
+      },
+    );
   });
 }

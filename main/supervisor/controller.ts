@@ -7,6 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ErrorCode } from '../../worker/protocol/errors.js';
 import type {
+  AlterPartitionRequest,
   BrokerControlApi,
   BrokerSettings,
   ControllerApi,
@@ -16,7 +17,7 @@ import type {
   ProducerIdBlock,
 } from '../../worker/rpc/broker-rpc.js';
 import type { Remote } from '../../worker/rpc/channel.js';
-import { MetadataImage, type MetadataDelta, type MetadataRecord } from '../../worker/rpc/metadata.js';
+import { MetadataImage, type MetadataDelta, type MetadataRecord, type PartitionState, type TopicImage } from '../../worker/rpc/metadata.js';
 import { validateTopicConfig } from '../../worker/rpc/topic-configs.js';
 import { collisionKey, invalidTopicNameReason } from '../../worker/rpc/topic-names.js';
 import { assignReplicas } from './assignment.js';
@@ -24,6 +25,27 @@ import { assignReplicas } from './assignment.js';
 const PRODUCER_ID_BLOCK_SIZE = 1000;
 /** A broker that does not apply a metadata change within this time is left behind, not waited for. */
 const PUBLISH_TIMEOUT_MS = 10_000;
+
+/** Something that happened to the cluster, for the GUI's timeline and `eddy status`. */
+export interface ClusterEvent {
+  time: number;
+  type:
+    | 'broker-started'
+    | 'broker-fenced'
+    | 'broker-unfenced'
+    | 'broker-killed'
+    | 'broker-paused'
+    | 'broker-resumed'
+    | 'leader-changed'
+    | 'unclean-election'
+    | 'isr-shrunk'
+    | 'isr-expanded'
+    | 'link-fault'
+    | 'storage-fault'
+    | 'storage-failure';
+  detail: string;
+  brokerId?: number;
+}
 
 /** Kafka's Uuid.randomUuid(): 16 random bytes, never zero, never printed with a leading '-'. */
 export function randomKafkaUuid(): string {
@@ -40,8 +62,16 @@ export class Controller implements ControllerApi {
   private nextOffset = 0;
   private queue: Promise<unknown> = Promise.resolve();
   private readonly brokers = new Map<number, Remote<BrokerControlApi>>();
-  /** Listeners for cluster events (the GUI timeline subscribes here later). */
+  /** Brokers whose worker runs but that may not lead or be in an ISR (missed heartbeats). */
+  private readonly fenced = new Set<number>();
+  private readonly lastHeartbeat = new Map<number, number>();
+  /** Brokers whose link to the controller is cut: nothing is pushed to them, their calls are ignored. */
+  private readonly cutLinks = new Set<number>();
+  private readonly livenessTimer: NodeJS.Timeout;
+  private readonly rebalanceTimer: NodeJS.Timeout | null;
+  /** Listeners for cluster events (the GUI timeline subscribes here). */
   onChange: ((records: MetadataRecord[]) => void) | null = null;
+  onEvent: ((event: ClusterEvent) => void) | null = null;
 
   constructor(
     dataDir: string,
@@ -56,6 +86,17 @@ export class Controller implements ControllerApi {
       this.nextOffset = key + 1;
     }
     this.image.offset = this.nextOffset - 1;
+    const session = settings['broker.session.timeout.ms'];
+    this.livenessTimer = setInterval(() => this.checkHeartbeats(), Math.max(100, Math.min(1000, Math.floor(session / 3))));
+    this.livenessTimer.unref();
+    this.rebalanceTimer = settings['auto.leader.rebalance.enable']
+      ? setInterval(() => void this.electPreferredLeaders(null).catch(() => undefined), settings['leader.imbalance.check.interval.seconds'] * 1000)
+      : null;
+    this.rebalanceTimer?.unref();
+  }
+
+  private event(type: ClusterEvent['type'], detail: string, brokerId?: number): void {
+    this.onEvent?.({ time: Date.now(), type, detail, ...(brokerId === undefined ? {} : { brokerId }) });
   }
 
   /** Runs controller work one operation at a time. */
@@ -86,7 +127,7 @@ export class Controller implements ControllerApi {
   }
 
   private async publish(delta: MetadataDelta, only?: number[]): Promise<void> {
-    const targets = [...this.brokers].filter(([id]) => !only || only.includes(id));
+    const targets = [...this.brokers].filter(([id]) => (!only || only.includes(id)) && !this.cutLinks.has(id));
     await Promise.all(
       targets.map(([id, remote]) =>
         withTimeout(remote.applyMetadata(delta), PUBLISH_TIMEOUT_MS).catch((e: unknown) => {
@@ -94,6 +135,10 @@ export class Controller implements ControllerApi {
         }),
       ),
     );
+  }
+
+  private liveness() {
+    return [...this.image.brokers.keys()].map((id) => ({ brokerId: id, alive: this.image.liveBrokers.has(id) }));
   }
 
   /** A broker worker is up and listening: record where, give it the whole image, tell the others. */
@@ -104,20 +149,188 @@ export class Controller implements ControllerApi {
         await this.append([{ type: 'registerBroker', brokerId, host, port, rack: null }]);
       }
       this.brokers.set(brokerId, remote);
+      this.lastHeartbeat.set(brokerId, Date.now());
+      this.fenced.delete(brokerId);
       this.image.liveBrokers.add(brokerId);
-      const liveness = [...this.image.liveBrokers].map((id) => ({ brokerId: id, alive: true }));
-      await this.publish({ offset: this.image.offset, records: this.image.toRecords(), liveness }, [brokerId]);
+      await this.publish({ offset: this.image.offset, records: this.image.toRecords(), liveness: this.liveness() }, [brokerId]);
       await this.publish({ offset: this.image.offset, records: [], liveness: [{ brokerId, alive: true }] });
+      this.event('broker-started', `broker ${brokerId} is up at ${host}:${port}`, brokerId);
+      await this.append(this.electionsOnUnfence(brokerId));
     });
   }
 
-  /** A broker worker stopped (shutdown or crash). */
+  /** A broker worker stopped (shutdown or crash): fence it and move its leaderships. */
   brokerStopped(brokerId: number): Promise<void> {
     // Forget the broker at once so no queued publish waits on a thread that is gone.
     this.brokers.delete(brokerId);
+    this.lastHeartbeat.delete(brokerId);
+    return this.enqueue(() => this.fence(brokerId, 'stopped'));
+  }
+
+  private async fence(brokerId: number, why: string): Promise<void> {
+    const wasLive = this.image.liveBrokers.delete(brokerId);
+    this.fenced.add(brokerId);
+    if (wasLive) this.event('broker-fenced', `broker ${brokerId} ${why}`, brokerId);
+    await this.publish({ offset: this.image.offset, records: [], liveness: [{ brokerId, alive: false }] });
+    await this.append(this.electionsOnFence(brokerId));
+  }
+
+  brokerHeartbeat(brokerId: number): Promise<void> {
+    if (this.cutLinks.has(brokerId) || !this.brokers.has(brokerId)) return Promise.resolve();
+    this.lastHeartbeat.set(brokerId, Date.now());
+    if (!this.fenced.has(brokerId)) return Promise.resolve();
+    // Heartbeats resumed (a frozen broker woke up, a link healed): bring it back in.
     return this.enqueue(async () => {
-      this.image.liveBrokers.delete(brokerId);
-      await this.publish({ offset: this.image.offset, records: [], liveness: [{ brokerId, alive: false }] });
+      if (!this.fenced.has(brokerId)) return;
+      this.fenced.delete(brokerId);
+      this.image.liveBrokers.add(brokerId);
+      await this.publish({ offset: this.image.offset, records: this.image.toRecords(), liveness: this.liveness() }, [brokerId]);
+      await this.publish({ offset: this.image.offset, records: [], liveness: [{ brokerId, alive: true }] });
+      this.event('broker-unfenced', `broker ${brokerId} is heartbeating again`, brokerId);
+      await this.append(this.electionsOnUnfence(brokerId));
+    });
+  }
+
+  private checkHeartbeats(): void {
+    const now = Date.now();
+    const session = this.settings['broker.session.timeout.ms'];
+    for (const [id, last] of this.lastHeartbeat) {
+      if (!this.fenced.has(id) && now - last > session) {
+        this.fenced.add(id);
+        void this.enqueue(() => this.fence(id, `missed heartbeats for ${now - last} ms`));
+      }
+    }
+  }
+
+  /** Cuts or heals the controller's end of its link to a broker. */
+  setLinkCut(brokerId: number, cut: boolean): Promise<void> {
+    if (cut) {
+      this.cutLinks.add(brokerId);
+      return Promise.resolve();
+    }
+    this.cutLinks.delete(brokerId);
+    this.lastHeartbeat.set(brokerId, Date.now());
+    // Whatever it missed while cut off: the whole image again.
+    return this.enqueue(() => this.publish({ offset: this.image.offset, records: this.image.toRecords(), liveness: this.liveness() }, [brokerId]));
+  }
+
+  private uncleanAllowed(topic: TopicImage): boolean {
+    const v = this.image.topicConfig(topic.name).get('unclean.leader.election.enable');
+    return v === undefined ? this.settings['unclean.leader.election.enable'] : v === 'true';
+  }
+
+  private partitionRecord(topic: TopicImage, p: PartitionState, change: Partial<PartitionState>): MetadataRecord {
+    return { type: 'partition', topicId: topic.topicId, ...p, ...change, partitionEpoch: p.partitionEpoch + 1 };
+  }
+
+  /** Leaders on a fenced broker move to another in-sync replica (or, when allowed, any live replica). */
+  private electionsOnFence(brokerId: number): MetadataRecord[] {
+    const records: MetadataRecord[] = [];
+    const live = this.image.liveBrokers;
+    for (const topic of this.image.topicsById.values()) {
+      for (const p of topic.partitions) {
+        if (!p || (p.leader !== brokerId && !p.isr.includes(brokerId))) continue;
+        // The last in-sync replica stays in the ISR, so it can lead again when it returns with all the data.
+        let isr = p.isr.filter((r) => r !== brokerId);
+        if (isr.length === 0) isr = [brokerId];
+        if (p.leader !== brokerId) {
+          records.push(this.partitionRecord(topic, p, { isr }));
+          continue;
+        }
+        let leader = isr.find((r) => r !== brokerId && live.has(r)) ?? -1;
+        if (leader < 0 && this.uncleanAllowed(topic)) {
+          leader = p.replicas.find((r) => r !== brokerId && live.has(r)) ?? -1;
+          if (leader >= 0) {
+            isr = [leader];
+            this.event('unclean-election', `${topic.name}-${p.partition}: out-of-sync replica ${leader} elected leader`, leader);
+          }
+        }
+        records.push(this.partitionRecord(topic, p, { leader, isr, leaderEpoch: p.leaderEpoch + 1 }));
+        this.event('leader-changed', `${topic.name}-${p.partition}: leader ${brokerId} -> ${leader < 0 ? 'none (offline)' : leader}`, leader < 0 ? undefined : leader);
+      }
+    }
+    return records;
+  }
+
+  /** Partitions without a leader get one back when an eligible replica returns. */
+  private electionsOnUnfence(brokerId: number): MetadataRecord[] {
+    const records: MetadataRecord[] = [];
+    for (const topic of this.image.topicsById.values()) {
+      for (const p of topic.partitions) {
+        if (!p || p.leader >= 0 || !p.replicas.includes(brokerId)) continue;
+        if (p.isr.includes(brokerId)) {
+          records.push(this.partitionRecord(topic, p, { leader: brokerId, leaderEpoch: p.leaderEpoch + 1 }));
+        } else if (this.uncleanAllowed(topic)) {
+          records.push(this.partitionRecord(topic, p, { leader: brokerId, isr: [brokerId], leaderEpoch: p.leaderEpoch + 1 }));
+          this.event('unclean-election', `${topic.name}-${p.partition}: out-of-sync replica ${brokerId} elected leader`, brokerId);
+        } else continue;
+        this.event('leader-changed', `${topic.name}-${p.partition}: leader none -> ${brokerId}`, brokerId);
+      }
+    }
+    return records;
+  }
+
+  /** The leader asks to change the ISR (Kafka's AlterPartition), checked against the current epochs. */
+  alterPartition(brokerId: number, req: AlterPartitionRequest): Promise<number> {
+    if (this.cutLinks.has(brokerId)) return new Promise(() => undefined);
+    return this.enqueue(async () => {
+      const topic = this.image.topicsById.get(req.topicId);
+      const p = topic?.partitions[req.partition];
+      if (!topic || !p) return ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
+      if (p.leader !== brokerId) return ErrorCode.NOT_LEADER_OR_FOLLOWER;
+      if (req.leaderEpoch !== p.leaderEpoch) return ErrorCode.FENCED_LEADER_EPOCH;
+      if (req.partitionEpoch !== p.partitionEpoch) return ErrorCode.INVALID_UPDATE_VERSION;
+      if (!req.isr.includes(brokerId) || req.isr.some((r) => !p.replicas.includes(r))) return ErrorCode.INVALID_REQUEST;
+      const added = req.isr.filter((r) => !p.isr.includes(r));
+      if (added.some((r) => !this.image.liveBrokers.has(r))) return ErrorCode.INELIGIBLE_REPLICA;
+      const removed = p.isr.filter((r) => !req.isr.includes(r));
+      await this.append([this.partitionRecord(topic, p, { isr: [...req.isr] })]);
+      if (added.length > 0) this.event('isr-expanded', `${topic.name}-${p.partition}: ISR ${p.isr.join(',')} -> ${req.isr.join(',')}`);
+      if (removed.length > 0) this.event('isr-shrunk', `${topic.name}-${p.partition}: ISR ${p.isr.join(',')} -> ${req.isr.join(',')}`);
+      return ErrorCode.NONE;
+    });
+  }
+
+  /** A broker could not write a partition's log: another in-sync replica takes over leadership. */
+  reportStorageFailure(brokerId: number, topicId: string, partition: number): Promise<void> {
+    return this.enqueue(async () => {
+      const topic = this.image.topicsById.get(topicId);
+      const p = topic?.partitions[partition];
+      if (!topic || !p || p.leader !== brokerId) return;
+      this.event('storage-failure', `${topic.name}-${partition}: write failed on broker ${brokerId}`, brokerId);
+      const leader = p.isr.find((r) => r !== brokerId && this.image.liveBrokers.has(r));
+      if (leader === undefined) return; // no other replica can take it: the partition recovers in place
+      await this.append([this.partitionRecord(topic, p, { leader, isr: p.isr.filter((r) => r !== brokerId), leaderEpoch: p.leaderEpoch + 1 })]);
+      this.event('leader-changed', `${topic.name}-${partition}: leader ${brokerId} -> ${leader} (storage failure)`, leader);
+    });
+  }
+
+  /**
+   * Preferred leader election: leadership goes back to the first replica where it is alive and in sync
+   * (auto.leader.rebalance.enable, and the ElectLeaders API). `only` limits it to some partitions.
+   */
+  electPreferredLeaders(only: { topic: string; partition: number }[] | null): Promise<{ topic: string; partition: number; errorCode: number }[]> {
+    return this.enqueue(async () => {
+      const results: { topic: string; partition: number; errorCode: number }[] = [];
+      const records: MetadataRecord[] = [];
+      const wanted = only ? new Set(only.map((o) => `${o.topic}:${o.partition}`)) : null;
+      for (const topic of this.image.topicsById.values()) {
+        for (const p of topic.partitions) {
+          if (!p || (wanted && !wanted.has(`${topic.name}:${p.partition}`))) continue;
+          const preferred = p.replicas[0]!;
+          let errorCode: number = ErrorCode.NONE;
+          if (p.leader === preferred) errorCode = ErrorCode.ELECTION_NOT_NEEDED;
+          else if (!this.image.liveBrokers.has(preferred) || !p.isr.includes(preferred)) errorCode = ErrorCode.PREFERRED_LEADER_NOT_AVAILABLE;
+          else {
+            records.push(this.partitionRecord(topic, p, { leader: preferred, leaderEpoch: p.leaderEpoch + 1 }));
+            this.event('leader-changed', `${topic.name}-${p.partition}: leader ${p.leader} -> ${preferred} (preferred)`, preferred);
+          }
+          if (wanted) results.push({ topic: topic.name, partition: p.partition, errorCode });
+        }
+      }
+      if (wanted) for (const o of only!) if (!results.some((r) => r.topic === o.topic && r.partition === o.partition)) results.push({ ...o, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION });
+      await this.append(records);
+      return results;
     });
   }
 
@@ -214,8 +427,7 @@ export class Controller implements ControllerApi {
       if (c.value !== null) records.push({ type: 'config', resourceType: 'topic', resourceName: spec.name, name: c.name, value: c.value });
     }
     assignment.forEach((replicas, partition) => {
-      // Followers do not replicate yet, so only the leader is in sync; the ISR grows with replication.
-      records.push({ type: 'partition', topicId, partition, replicas, isr: [replicas[0]!], leader: replicas[0]!, leaderEpoch: 0, partitionEpoch: 0 });
+      records.push({ type: 'partition', topicId, partition, replicas, isr: [...replicas], leader: replicas[0]!, leaderEpoch: 0, partitionEpoch: 0 });
     });
     return {
       result: {
@@ -265,6 +477,8 @@ export class Controller implements ControllerApi {
   }
 
   async close(): Promise<void> {
+    clearInterval(this.livenessTimer);
+    if (this.rebalanceTimer) clearInterval(this.rebalanceTimer);
     await this.queue;
     this.brokers.clear();
     await this.env.close();

@@ -76,7 +76,15 @@ describe.skipIf(!kafka.available)('Apache Kafka 4.4.0 Java tools against a 3-bro
       'Fetch(1): 4 to 17 [usable: 17]',
       'ListOffsets(2): 1 to 10 [usable: 10]',
       'Metadata(3): 0 to 12 [usable: 12]',
+      'OffsetCommit(8): 2 to 9 [usable: 9]',
+      'OffsetFetch(9): 1 to 9 [usable: 9]',
       'FindCoordinator(10): 0 to 6 [usable: 6]',
+      'JoinGroup(11): 0 to 9 [usable: 9]',
+      'Heartbeat(12): 0 to 4 [usable: 4]',
+      'LeaveGroup(13): 0 to 5 [usable: 5]',
+      'SyncGroup(14): 0 to 5 [usable: 5]',
+      'DescribeGroups(15): 0 to 5 [usable: 5]',
+      'ListGroups(16): 0 to 5 [usable: 5]',
       'ApiVersions(18): 0 to 4 [usable: 4]',
       'CreateTopics(19): 2 to 7 [usable: 7]',
       'DeleteTopics(20): 1 to 6 [usable: 6]',
@@ -86,7 +94,7 @@ describe.skipIf(!kafka.available)('Apache Kafka 4.4.0 Java tools against a 3-bro
     for (const block of blocks) {
       for (const line of expected) expect(block).toContain(line);
       expect(block).toMatch(/DescribeCluster\(60\): 0 to 1 \[usable: 1\]/);
-      expect(block).toContain('JoinGroup(11): UNSUPPORTED');
+      expect(block).toContain('SaslHandshake(17): UNSUPPORTED');
     }
   });
 

@@ -1,6 +1,5 @@
 // The services a request handler can use. Handlers get this object, never the broker's internals.
 import type { BrokerSettings, ControllerApi } from '../rpc/broker-rpc.js';
-import type { Remote } from '../rpc/channel.js';
 import type { MetadataImage } from '../rpc/metadata.js';
 import type { ApiRegistry } from './api/registry.js';
 import type { Logger } from './logger.js';
@@ -13,7 +12,7 @@ export interface BrokerContext {
   readonly settings: BrokerSettings;
   readonly metadata: MetadataImage;
   readonly replicas: ReplicaManager;
-  readonly controller: Remote<ControllerApi>;
+  readonly controller: ControllerApi;
   readonly producerIds: ProducerIdAllocator;
   readonly groups: GroupCoordinator;
   readonly registry: ApiRegistry;

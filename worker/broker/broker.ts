@@ -2,16 +2,20 @@
 // It shares nothing with other brokers; the controller reaches it only through the control port.
 import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
-import type { BrokerControlApi, BrokerSettings, BrokerStats, ControllerApi } from '../rpc/broker-rpc.js';
+import type { MessagePort } from 'node:worker_threads';
+import type { BrokerControlApi, BrokerSettings, BrokerStats, ControllerApi, LinkFaults, ReplicaStatus } from '../rpc/broker-rpc.js';
 import type { Remote } from '../rpc/channel.js';
 import { MetadataImage, type MetadataDelta } from '../rpc/metadata.js';
 import type { ApiRegistry } from './api/registry.js';
 import type { BrokerContext } from './broker-context.js';
 import { createRegistry } from './handlers/index.js';
+import { FaultyLogStore } from './log/faulty-log-store.js';
 import { LmdbLogStore } from './log/lmdb-log-store.js';
-import type { LogStore } from './log/log-store.js';
 import { createLogger, type Logger } from './logger.js';
 import { Connection } from './network/connection.js';
+import { ControllerLink } from './network/controller-link.js';
+import { PeerLinks } from './network/peer-links.js';
+import type { ReplicaFetchRequest } from './replica/replica-fetcher.js';
 import { ProducerIdAllocator } from './replica/producer-ids.js';
 import { ReplicaManager } from './replica/replica-manager.js';
 import { GroupCoordinator } from './coordinator/group/group-coordinator.js';
@@ -23,6 +27,8 @@ export interface BrokerOptions {
   dataDir: string;
   settings: BrokerSettings;
   controller: Remote<ControllerApi>;
+  peerPorts: Record<number, MessagePort>;
+  pauseFlag: SharedArrayBuffer;
 }
 
 export class Broker implements BrokerContext, BrokerControlApi {
@@ -30,15 +36,18 @@ export class Broker implements BrokerContext, BrokerControlApi {
   readonly settings: BrokerSettings;
   readonly metadata = new MetadataImage();
   readonly replicas: ReplicaManager;
-  readonly controller: Remote<ControllerApi>;
+  readonly controller: ControllerLink;
   readonly producerIds: ProducerIdAllocator;
   readonly groups: GroupCoordinator;
   readonly registry: ApiRegistry = createRegistry();
   readonly log: Logger;
   readonly ready: Promise<void>;
   private markReady!: () => void;
-  private readonly store: LogStore;
+  private readonly store: FaultyLogStore;
+  private readonly links: PeerLinks;
   private readonly server: Server;
+  private readonly heartbeatTimer: NodeJS.Timeout;
+  private readonly pauseFlag: Int32Array;
   private readonly connections = new Set<Connection>();
   private metadataApplied = false;
   private metadataChain: Promise<void> = Promise.resolve();
@@ -46,19 +55,34 @@ export class Broker implements BrokerContext, BrokerControlApi {
   constructor(private readonly opts: BrokerOptions) {
     this.brokerId = opts.brokerId;
     this.settings = opts.settings;
-    this.controller = opts.controller;
+    this.controller = new ControllerLink(opts.controller);
     this.log = createLogger(`broker ${opts.brokerId}`);
-    this.store = new LmdbLogStore(join(opts.dataDir, `broker-${opts.brokerId}`));
-    this.replicas = new ReplicaManager(opts.brokerId, this.store, this.metadata, this.log);
-    this.producerIds = new ProducerIdAllocator(opts.brokerId, opts.controller);
+    this.store = new FaultyLogStore(new LmdbLogStore(join(opts.dataDir, `broker-${opts.brokerId}`)));
+    this.pauseFlag = new Int32Array(opts.pauseFlag);
+    this.links = new PeerLinks(async (from, method, body) => {
+      if (method === 'replicaFetch') return this.replicas.handleReplicaFetch(body as ReplicaFetchRequest);
+      throw new Error(`broker ${this.brokerId} does not serve ${method} (asked by ${from})`);
+    });
+    for (const [peer, port] of Object.entries(opts.peerPorts)) this.links.connect(Number(peer), port);
+    this.replicas = new ReplicaManager({
+      brokerId: opts.brokerId,
+      store: this.store,
+      metadata: this.metadata,
+      log: this.log,
+      links: this.links,
+      controller: this.controller,
+      replicaLagTimeMaxMs: opts.settings['replica.lag.time.max.ms'],
+    });
+    this.producerIds = new ProducerIdAllocator(opts.brokerId, this.controller);
     this.groups = new GroupCoordinator({
       brokerId: opts.brokerId,
       settings: opts.settings,
       metadata: this.metadata,
       replicas: this.replicas,
-      controller: opts.controller,
+      controller: this.controller,
       log: this.log,
     });
+    this.heartbeatTimer = setInterval(() => void this.controller.brokerHeartbeat(this.brokerId).catch(() => undefined), opts.settings['broker.heartbeat.interval.ms']);
     this.ready = new Promise((resolve) => (this.markReady = resolve));
     this.server = createServer((socket) => this.onConnection(socket));
   }
@@ -114,7 +138,44 @@ export class Broker implements BrokerContext, BrokerControlApi {
     };
   }
 
+  async connectPeer(peer: number, port: MessagePort): Promise<void> {
+    this.links.connect(peer, port);
+  }
+
+  async setLinkFaults(peer: number, faults: LinkFaults): Promise<void> {
+    this.links.setFaults(peer, faults);
+  }
+
+  async setControllerLinkFaults(faults: LinkFaults): Promise<void> {
+    this.controller.faults = { ...faults };
+  }
+
+  async failNextWrites(count: number): Promise<void> {
+    this.store.failNextWrites(count);
+  }
+
+  /** A frozen node: the whole thread blocks (no I/O, no timers) until the supervisor clears the flag. */
+  freeze(): void {
+    while (Atomics.load(this.pauseFlag, 0) !== 0) Atomics.wait(this.pauseFlag, 0, Atomics.load(this.pauseFlag, 0), 1000);
+  }
+
+  async replicaStatus(): Promise<ReplicaStatus[]> {
+    return [...this.replicas.all()].map((p) => ({
+      topic: p.topicName,
+      partition: p.index,
+      leader: p.leader,
+      leaderEpoch: p.leaderEpoch,
+      isr: p.isr,
+      logStartOffset: p.logStartOffset,
+      logEndOffset: p.logEndOffset,
+      highWatermark: p.highWatermark,
+    }));
+  }
+
   async shutdown(): Promise<void> {
+    clearInterval(this.heartbeatTimer);
+    this.replicas.shutdown();
+    this.links.close();
     await new Promise<void>((resolve) => {
       this.server.close(() => resolve());
       for (const c of this.connections) c.close();

@@ -16,6 +16,8 @@ async function main(): Promise<void> {
       dataDir: data.dataDir,
       settings: data.settings,
       controller: connect<ControllerApi>(data.controllerPort),
+      peerPorts: data.peerPorts,
+      pauseFlag: data.pauseFlag,
     });
   } catch (e) {
     report({ type: 'failed', message: `cannot open the log of broker ${data.brokerId}: ${(e as Error).message}` });

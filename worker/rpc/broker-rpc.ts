@@ -3,6 +3,16 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { MetadataDelta } from './metadata.js';
 
+/** Faults on a simulated network link, applied by the sender. */
+export interface LinkFaults {
+  cut: boolean;
+  delayMs: number;
+  /** Probability in [0, 1] that a message is lost. */
+  loss: number;
+}
+
+export const HEALTHY_LINK: LinkFaults = { cut: false, delayMs: 0, loss: 0 };
+
 export interface CreateTopicSpec {
   name: string;
   /** -1 = broker default (num.partitions). */
@@ -37,11 +47,25 @@ export interface ProducerIdBlock {
   size: number;
 }
 
+export interface AlterPartitionRequest {
+  topicId: string;
+  partition: number;
+  leaderEpoch: number;
+  partitionEpoch: number;
+  isr: number[];
+}
+
 /** Calls a broker makes to the controller. */
 export interface ControllerApi {
   createTopics(specs: CreateTopicSpec[], validateOnly: boolean): Promise<CreateTopicResult[]>;
   deleteTopics(topics: { name: string | null; topicId: string | null }[]): Promise<DeleteTopicResult[]>;
   allocateProducerIds(brokerId: number): Promise<ProducerIdBlock>;
+  /** The leader asks to shrink or expand the ISR (Kafka's AlterPartition); returns an error code. */
+  alterPartition(brokerId: number, req: AlterPartitionRequest): Promise<number>;
+  /** A write to the partition's log failed on this broker: move leadership away. */
+  reportStorageFailure(brokerId: number, topicId: string, partition: number): Promise<void>;
+  /** Liveness (broker.heartbeat.interval.ms); a broker silent for broker.session.timeout.ms is fenced. */
+  brokerHeartbeat(brokerId: number): Promise<void>;
 }
 
 export interface BrokerStats {
@@ -57,6 +81,29 @@ export interface BrokerControlApi {
   stats(): Promise<BrokerStats>;
   /** Stops accepting connections, finishes in-flight requests, closes the log. */
   shutdown(): Promise<void>;
+  /** Installs the port to a peer broker (at start, and when the peer restarts). */
+  connectPeer(peer: number, port: MessagePort): Promise<void>;
+  /** Faults on the link to a peer, applied to what this broker sends. */
+  setLinkFaults(peer: number, faults: LinkFaults): Promise<void>;
+  /** Faults on the link to the controller (cut: calls from this broker go unanswered). */
+  setControllerLinkFaults(faults: LinkFaults): Promise<void>;
+  /** The next `count` log writes of this broker fail (storage fault injection). */
+  failNextWrites(count: number): Promise<void>;
+  /** Blocks the broker's thread until the shared pause flag is cleared (a frozen node). */
+  freeze(): void;
+  /** Per-partition replica state for status and the GUI. */
+  replicaStatus(): Promise<ReplicaStatus[]>;
+}
+
+export interface ReplicaStatus {
+  topic: string;
+  partition: number;
+  leader: number;
+  leaderEpoch: number;
+  isr: number[];
+  logStartOffset: number;
+  logEndOffset: number;
+  highWatermark: number;
 }
 
 /** Broker-wide settings (Kafka broker config names where one exists). */
@@ -67,6 +114,13 @@ export interface BrokerSettings {
   'socket.request.max.bytes': number;
   'message.max.bytes': number;
   'log.retention.check.interval.ms': number;
+  'replica.lag.time.max.ms': number;
+  'broker.heartbeat.interval.ms': number;
+  'broker.session.timeout.ms': number;
+  'unclean.leader.election.enable': boolean;
+  'auto.leader.rebalance.enable': boolean;
+  'leader.imbalance.check.interval.seconds': number;
+  'min.insync.replicas': number;
   'offsets.topic.num.partitions': number;
   'offsets.topic.replication.factor': number;
   'offsets.retention.minutes': number;
@@ -90,6 +144,13 @@ export const DEFAULT_BROKER_SETTINGS: BrokerSettings = {
   'socket.request.max.bytes': 104857600,
   'message.max.bytes': 1048588,
   'log.retention.check.interval.ms': 300000,
+  'replica.lag.time.max.ms': 30000,
+  'broker.heartbeat.interval.ms': 2000,
+  'broker.session.timeout.ms': 9000,
+  'unclean.leader.election.enable': false,
+  'auto.leader.rebalance.enable': true,
+  'leader.imbalance.check.interval.seconds': 300,
+  'min.insync.replicas': 1,
   'offsets.topic.num.partitions': 50,
   'offsets.topic.replication.factor': 3,
   'offsets.retention.minutes': 10080,
@@ -107,6 +168,10 @@ export const DEFAULT_BROKER_SETTINGS: BrokerSettings = {
 
 export interface BrokerWorkerData {
   brokerId: number;
+  /** Ports to the other brokers, by broker id (the simulated network). */
+  peerPorts: Record<number, MessagePort>;
+  /** Int32Array over a SharedArrayBuffer: non-zero while the supervisor holds this broker frozen. */
+  pauseFlag: SharedArrayBuffer;
   host: string;
   /** 0 = pick a free port. */
   port: number;

@@ -2,7 +2,7 @@
 // served, keyed by [partition local id, base offset] so a cursor walks a partition in offset order.
 import { open, type Database, type RootDatabase } from 'lmdb';
 import { mkdirSync } from 'node:fs';
-import type { AppendBatch, LogStore, ProducerEntry, StoredBatch, StoredPartitionState } from './log-store.js';
+import type { AppendBatch, LogStore, PartitionMetaUpdate, ProducerEntry, StoredBatch, StoredPartitionState } from './log-store.js';
 
 const LAST_OFFSET_DELTA_AT = 23;
 
@@ -12,6 +12,8 @@ interface PartitionRecord {
   logStartOffset: number;
   /** Kept so the log end survives when retention or DeleteRecords removes every batch. */
   logEndFloor: number;
+  epochs?: [number, number][];
+  highWatermark?: number;
 }
 
 export class LmdbLogStore implements LogStore {
@@ -51,7 +53,25 @@ export class LmdbLogStore implements LogStore {
     for (const { key } of this.timeIndex.getRange({ start: [localId, Infinity], end: [localId, -Infinity], reverse: true, limit: 1 })) {
       maxTimestamp = key[1];
     }
-    return { localId, topicId: rec.topicId, partition: rec.partition, logStartOffset: rec.logStartOffset, logEndOffset, maxTimestamp };
+    return {
+      localId,
+      topicId: rec.topicId,
+      partition: rec.partition,
+      logStartOffset: rec.logStartOffset,
+      logEndOffset,
+      maxTimestamp,
+      epochs: rec.epochs ?? [],
+      highWatermark: Math.min(rec.highWatermark ?? 0, logEndOffset),
+    };
+  }
+
+  private putMeta(localId: number, meta: PartitionMetaUpdate, extra: Partial<PartitionRecord> = {}): Promise<boolean> | null {
+    const rec = this.partitionDb.get(localId);
+    if (!rec) return null;
+    const next: PartitionRecord = { ...rec, ...extra };
+    if (meta.epochs) next.epochs = meta.epochs;
+    if (meta.highWatermark !== undefined) next.highWatermark = meta.highWatermark;
+    return this.partitionDb.put(localId, next);
   }
 
   createPartition(topicId: string, partition: number): { state: StoredPartitionState; durable: Promise<void> } {
@@ -63,7 +83,7 @@ export class LmdbLogStore implements LogStore {
     const rec: PartitionRecord = { topicId, partition, logStartOffset: 0, logEndFloor: 0 };
     this.meta.put('nextLocalId', this.nextLocalId);
     const durable = this.partitionDb.put(localId, rec).then(() => undefined);
-    return { state: { localId, topicId, partition, logStartOffset: 0, logEndOffset: 0, maxTimestamp: -1 }, durable };
+    return { state: { localId, topicId, partition, logStartOffset: 0, logEndOffset: 0, maxTimestamp: -1, epochs: [], highWatermark: 0 }, durable };
   }
 
   async deletePartition(localId: number): Promise<void> {
@@ -77,10 +97,10 @@ export class LmdbLogStore implements LogStore {
     for (const [k, v] of this.localIds) if (v === localId) this.localIds.delete(k);
   }
 
-  append(localId: number, batches: AppendBatch[], producers: ProducerEntry[], newMaxTimestamp: number | null): Promise<void> {
+  append(localId: number, batches: AppendBatch[], producers: ProducerEntry[], newMaxTimestamp: number | null, meta?: PartitionMetaUpdate): Promise<void> {
     // Every put below is issued in the same event turn, so lmdb-js commits them in one transaction;
     // the last promise resolves once that transaction is committed and flushed.
-    let last: Promise<boolean> | undefined;
+    let last: Promise<boolean> | undefined = (meta && this.putMeta(localId, meta)) || undefined;
     for (const b of batches) last = this.batches.put([localId, b.baseOffset], b.bytes);
     for (const p of producers) last = this.producerDb.put([localId, p.producerId], p);
     if (newMaxTimestamp !== null && batches.length > 0) {
@@ -125,6 +145,46 @@ export class LmdbLogStore implements LogStore {
         if (key[1] + value.readInt32BE(LAST_OFFSET_DELTA_AT) < offset) this.batches.remove(key);
       }
       this.partitionDb.put(localId, { ...rec, logStartOffset: offset, logEndFloor: Math.max(state.logEndOffset, offset) });
+    });
+  }
+
+  async truncateTo(localId: number, offset: number, producers: ProducerEntry[], meta: PartitionMetaUpdate): Promise<number> {
+    let end = offset;
+    await this.env.transaction(() => {
+      for (const { key, value } of this.batches.getRange({ start: [localId, offset], end: [localId, -Infinity], reverse: true, limit: 1 })) {
+        // A batch that straddles the truncation point goes whole; the follower fetches it again.
+        if (key[1] < offset && key[1] + value.readInt32BE(LAST_OFFSET_DELTA_AT) >= offset) end = key[1];
+      }
+      for (const key of this.batches.getKeys({ start: [localId, end], end: [localId, Infinity] })) this.batches.remove(key);
+      for (const { key, value } of this.timeIndex.getRange({ start: [localId, -Infinity], end: [localId, Infinity] })) {
+        if (value >= end) this.timeIndex.remove(key);
+      }
+      for (const key of this.producerDb.getKeys({ start: [localId], end: [localId + 1] })) this.producerDb.remove(key);
+      for (const p of producers) this.producerDb.put([localId, p.producerId], p);
+      const rec = this.partitionDb.get(localId);
+      if (rec) {
+        this.partitionDb.put(localId, {
+          ...rec,
+          logEndFloor: Math.min(rec.logEndFloor, end),
+          epochs: meta.epochs ?? rec.epochs ?? [],
+          highWatermark: Math.min(meta.highWatermark ?? rec.highWatermark ?? 0, end),
+        });
+      }
+    });
+    return end;
+  }
+
+  async updateMeta(localId: number, meta: PartitionMetaUpdate): Promise<void> {
+    await this.putMeta(localId, meta);
+  }
+
+  async resetTo(localId: number, offset: number): Promise<void> {
+    await this.env.transaction(() => {
+      for (const key of this.batches.getKeys({ start: [localId], end: [localId + 1] })) this.batches.remove(key);
+      for (const key of this.timeIndex.getKeys({ start: [localId], end: [localId + 1] })) this.timeIndex.remove(key);
+      for (const key of this.producerDb.getKeys({ start: [localId], end: [localId + 1] })) this.producerDb.remove(key);
+      const rec = this.partitionDb.get(localId);
+      if (rec) this.partitionDb.put(localId, { ...rec, logStartOffset: offset, logEndFloor: offset, epochs: [], highWatermark: offset });
     });
   }
 

@@ -12,6 +12,16 @@ export interface StoredPartitionState {
   logEndOffset: number;
   /** Largest record timestamp seen so far (for the time index), -1 when empty. */
   maxTimestamp: number;
+  /** Leader epoch cache: [epoch, first offset written in that epoch], ascending. */
+  epochs: [number, number][];
+  /** Last checkpointed high watermark (Kafka's replication-offset-checkpoint). */
+  highWatermark: number;
+}
+
+/** What changes about a partition besides its batches. */
+export interface PartitionMetaUpdate {
+  epochs?: [number, number][];
+  highWatermark?: number;
 }
 
 /** Idempotent-producer state for one (partition, producer id), persisted with the batches it describes. */
@@ -58,7 +68,14 @@ export interface LogStore {
    * Appends batches (offsets already assigned, in order) and producer states in one durable transaction.
    * Resolves once committed to disk; rejects on an I/O failure, in which case nothing of it was stored.
    */
-  append(localId: number, batches: AppendBatch[], producers: ProducerEntry[], newMaxTimestamp: number | null): Promise<void>;
+  append(localId: number, batches: AppendBatch[], producers: ProducerEntry[], newMaxTimestamp: number | null, meta?: PartitionMetaUpdate): Promise<void>;
+  /**
+   * Removes every batch at or after `offset` (a batch containing it is removed whole), replaces the
+   * partition's producer states and metadata, in one durable transaction. Returns the new log end offset.
+   */
+  truncateTo(localId: number, offset: number, producers: ProducerEntry[], meta: PartitionMetaUpdate): Promise<number>;
+  /** Records metadata changes (epoch cache, high-watermark checkpoint). */
+  updateMeta(localId: number, meta: PartitionMetaUpdate): Promise<void>;
   /**
    * Reads whole stored batches starting with the one containing `fromOffset`, stopping before `endOffset`
    * (exclusive) and once `maxBytes` is reached; the first batch is returned even if larger (KIP-74).
@@ -68,7 +85,9 @@ export interface LogStore {
   findBatchByTimestamp(localId: number, timestamp: number): number | null;
   /** Producer states persisted for a partition. */
   producers(localId: number): ProducerEntry[];
-  /** Moves the log start offset (DeleteRecords, retention) and drops whole batches below it. */
+  /** Moves the log start offset (DeleteRecords, retention, a follower behind the leader's start) and drops whole batches below it. */
   setLogStartOffset(localId: number, offset: number): Promise<void>;
+  /** Removes every batch and restarts the log at `offset` (a follower that fell behind the leader's log start). */
+  resetTo(localId: number, offset: number): Promise<void>;
   close(): Promise<void>;
 }

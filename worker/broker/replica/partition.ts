@@ -1,24 +1,29 @@
-// One partition replica on this broker: its log position, its producers, and the waiters for new data.
-// Appends assign offsets synchronously (so pipelined produce requests keep their order) and become visible
-// to consumers (high watermark) only once LMDB has committed them.
+// One partition replica on this broker: its log position, its producers, its role (leader or follower), and
+// the waiters for new data. As leader it assigns offsets synchronously (so pipelined produce requests keep
+// their order), tracks its followers' log ends, keeps the ISR, and moves the high watermark to the lowest
+// log end in the ISR; consumers only ever see records below the high watermark. As follower it appends the
+// leader's batches as they are and truncates whatever diverges from the leader (Kafka's replication).
 import { ErrorCode } from '../../protocol/errors.js';
 import {
   decodeRecordBatch,
   setBaseOffset,
   setLogAppendTime,
   setPartitionLeaderEpoch,
+  validateBatch,
   type BatchHeader,
 } from '../../protocol/records/record-batch.js';
-import type { LogStore, ProducerBatch, ProducerEntry, StoredBatch } from '../log/log-store.js';
+import type { AppendBatch, LogStore, ProducerBatch, ProducerEntry, StoredBatch, StoredPartitionState } from '../log/log-store.js';
+import { LeaderEpochs } from './leader-epochs.js';
 import { checkSequence, lastSeqOf, recordBatch } from './producer-state.js';
 
 export interface AppendResult {
   errorCode: number;
   errorMessage: string | null;
   baseOffset: number;
+  lastOffset: number;
   logAppendTime: number;
   logStartOffset: number;
-  /** Resolves when the batch is durable (or immediately for duplicates and errors). */
+  /** Resolves when the batch is durable in the local log (or immediately for duplicates and errors). */
   committed: Promise<void>;
 }
 
@@ -36,17 +41,59 @@ export interface FetchResult {
   bytes: number;
 }
 
+export interface ReplicaFetchResult {
+  errorCode: number;
+  highWatermark: number;
+  logStartOffset: number;
+  logEndOffset: number;
+  /** Set when the follower's log diverges: it must truncate to `endOffset` of `epoch` first. */
+  divergingEpoch: { epoch: number; endOffset: number } | null;
+  batches: StoredBatch[];
+  bytes: number;
+}
+
+/** What a partition needs from the broker around it. */
+export interface PartitionHost {
+  readonly brokerId: number;
+  now(): number;
+  /** Replicas are out of (or back in) sync: ask the controller to change the ISR (AlterPartition). */
+  proposeIsr(partition: Partition, isr: number[]): void;
+  /** A local write failed: leadership should move away. */
+  reportStorageFailure(partition: Partition): void;
+  readonly replicaLagTimeMaxMs: number;
+}
+
+interface FollowerState {
+  logEndOffset: number;
+  lastCaughtUpMs: number;
+  lastFetchMs: number;
+}
+
+interface HighWatermarkWaiter {
+  offset: number;
+  resolve: (errorCode: number) => void;
+  timer: NodeJS.Timeout;
+}
+
+const HW_CHECKPOINT_INTERVAL_MS = 5000;
+
 export class Partition {
   leader = -1;
-  leaderEpoch = 0;
+  leaderEpoch = -1;
+  partitionEpoch = -1;
   replicas: number[] = [];
   isr: number[] = [];
+  /** An ISR change sent to the controller and not yet seen in metadata. */
+  private pendingIsr: number[] | null = null;
   logStartOffset: number;
-  /** Next offset to assign, including appends not yet committed. */
+  /** Next offset to assign as leader (log end including writes not yet durable). */
+  nextOffset: number;
+  /** Everything below this is durable in the local log. */
   logEndOffset: number;
-  /** Everything below this is committed and may be served. */
+  /** Everything below this is in every in-sync replica and may be served to consumers. */
   highWatermark: number;
   maxTimestamp: number;
+  readonly epochs: LeaderEpochs;
   /** Set after a failed commit until the in-memory state has been reloaded from disk. */
   private failed = false;
   private commitTail: Promise<void> = Promise.resolve();
@@ -54,35 +101,91 @@ export class Partition {
   private readonly waiters = new Set<() => void>();
   /** Commit of each recent producer batch still in flight, so a retry is acknowledged only once it is durable. */
   private readonly pendingCommits = new WeakMap<ProducerBatch, Promise<void>>();
+  private readonly followers = new Map<number, FollowerState>();
+  private hwWaiters: HighWatermarkWaiter[] = [];
+  private lastHwCheckpoint = 0;
+  private checkpointedHw: number;
 
   constructor(
     readonly topicId: string,
     public topicName: string,
     readonly index: number,
     readonly localId: number,
-    state: { logStartOffset: number; logEndOffset: number; maxTimestamp: number },
+    state: StoredPartitionState,
     private readonly store: LogStore,
+    private readonly host: PartitionHost,
   ) {
     this.logStartOffset = state.logStartOffset;
+    this.nextOffset = state.logEndOffset;
     this.logEndOffset = state.logEndOffset;
-    this.highWatermark = state.logEndOffset;
+    this.highWatermark = Math.max(state.logStartOffset, Math.min(state.highWatermark, state.logEndOffset));
+    this.checkpointedHw = this.highWatermark;
     this.maxTimestamp = state.maxTimestamp;
+    this.epochs = new LeaderEpochs(state.epochs);
     for (const p of store.producers(localId)) this.producers.set(p.producerId, p);
   }
 
+  get isLeader(): boolean {
+    return this.leader === this.host.brokerId;
+  }
+
+  // ---- role changes (from metadata)
+
+  /** Applies the controller's view of this partition. */
+  applyState(s: { leader: number; leaderEpoch: number; partitionEpoch: number; replicas: number[]; isr: number[] }): void {
+    const wasLeader = this.isLeader;
+    const newEpoch = s.leaderEpoch !== this.leaderEpoch;
+    this.leader = s.leader;
+    this.leaderEpoch = s.leaderEpoch;
+    this.partitionEpoch = s.partitionEpoch;
+    this.replicas = s.replicas;
+    this.isr = s.isr;
+    this.pendingIsr = null;
+    if (this.isLeader) {
+      if (newEpoch || !wasLeader) this.becomeLeader();
+      this.updateHighWatermark();
+    } else if (wasLeader || newEpoch) {
+      this.becomeFollower();
+    }
+    this.wakeAll();
+  }
+
+  private becomeLeader(): void {
+    // Kafka: the new leader's epoch starts at its log end; followers start out as caught up now.
+    if (this.epochs.assign(this.leaderEpoch, this.logEndOffset)) void this.store.updateMeta(this.localId, { epochs: this.epochs.toJSON() }).catch(() => undefined);
+    const now = this.host.now();
+    this.followers.clear();
+    for (const r of this.replicas) {
+      if (r === this.host.brokerId) continue;
+      this.followers.set(r, { logEndOffset: this.isr.includes(r) ? this.highWatermark : -1, lastCaughtUpMs: this.isr.includes(r) ? now : 0, lastFetchMs: now });
+    }
+  }
+
+  private becomeFollower(): void {
+    this.followers.clear();
+    for (const w of this.hwWaiters.splice(0)) {
+      clearTimeout(w.timer);
+      w.resolve(ErrorCode.NOT_LEADER_OR_FOLLOWER);
+    }
+  }
+
+  // ---- leader: produce
+
   /**
-   * Appends one validated producer batch at `at` in `buf` (mutated in place: base offset, leader epoch,
-   * and for LogAppendTime topics the timestamp and CRC).
+   * Appends one validated producer batch at the start of `buf` (mutated in place: base offset, leader
+   * epoch, and for LogAppendTime topics the timestamp and CRC).
    */
   append(buf: Buffer, header: BatchHeader, size: number, logAppendTime: number | null): AppendResult {
     const fail = (errorCode: number, errorMessage: string | null): AppendResult => ({
       errorCode,
       errorMessage,
       baseOffset: -1,
+      lastOffset: -1,
       logAppendTime: -1,
       logStartOffset: this.logStartOffset,
       committed: Promise.resolve(),
     });
+    if (!this.isLeader) return fail(ErrorCode.NOT_LEADER_OR_FOLLOWER, null);
     if (this.failed) return fail(ErrorCode.KAFKA_STORAGE_ERROR, 'the log is recovering from a failed write');
 
     const producerId = Number(header.producerId);
@@ -99,6 +202,7 @@ export class Partition {
           errorCode: ErrorCode.NONE,
           errorMessage: null,
           baseOffset: check.batch.baseOffset,
+          lastOffset: check.batch.lastOffset,
           logAppendTime: logAppendTime ?? -1,
           logStartOffset: this.logStartOffset,
           committed: done,
@@ -107,14 +211,14 @@ export class Partition {
       producerUpdate = recordBatch(this.producers.get(producerId), producerId, header.producerEpoch, {
         firstSeq,
         lastSeq,
-        baseOffset: this.logEndOffset,
-        lastOffset: this.logEndOffset + header.lastOffsetDelta,
-        timestamp: Date.now(),
+        baseOffset: this.nextOffset,
+        lastOffset: this.nextOffset + header.lastOffsetDelta,
+        timestamp: this.host.now(),
       });
       this.producers.set(producerId, producerUpdate);
     }
 
-    const baseOffset = this.logEndOffset;
+    const baseOffset = this.nextOffset;
     const lastOffset = baseOffset + header.lastOffsetDelta;
     const bytes = buf.subarray(0, size);
     setBaseOffset(bytes, 0, BigInt(baseOffset));
@@ -124,50 +228,109 @@ export class Partition {
       setLogAppendTime(bytes, 0, BigInt(logAppendTime));
       batchMaxTs = logAppendTime;
     }
-    this.logEndOffset = lastOffset + 1;
-    let newMax: number | null = null;
-    if (batchMaxTs > this.maxTimestamp) {
-      this.maxTimestamp = batchMaxTs;
-      newMax = batchMaxTs;
-    }
+    this.nextOffset = lastOffset + 1;
+    const committed = this.writeBatches([{ baseOffset, lastOffset, maxTimestamp: batchMaxTs, bytes }], producerUpdate ? [producerUpdate] : []);
+    if (producerUpdate) this.pendingCommits.set(producerUpdate.batches.at(-1)!, committed);
+    return { errorCode: ErrorCode.NONE, errorMessage: null, baseOffset, lastOffset, logAppendTime: logAppendTime ?? -1, logStartOffset: this.logStartOffset, committed };
+  }
 
-    const write = this.store.append(this.localId, [{ baseOffset, lastOffset, maxTimestamp: batchMaxTs, bytes }], producerUpdate ? [producerUpdate] : [], newMax);
-    const previous = this.commitTail;
-    const committed = previous.then(
+  /** Writes batches (offsets assigned, in order) with their producer states; the log end moves on commit. */
+  private writeBatches(batches: AppendBatch[], producers: ProducerEntry[]): Promise<void> {
+    let newMax: number | null = null;
+    for (const b of batches) {
+      if (b.maxTimestamp > this.maxTimestamp) {
+        this.maxTimestamp = b.maxTimestamp;
+        newMax = b.maxTimestamp;
+      }
+    }
+    const end = batches.at(-1)!.lastOffset + 1;
+    const write = this.store.append(this.localId, batches, producers, newMax);
+    const committed = this.commitTail.then(
       () => write,
       () => write,
     );
     committed.then(
-      () => this.advanceHighWatermark(lastOffset + 1),
+      () => this.advanceLogEnd(end),
       () => this.onWriteFailed(),
     );
     this.commitTail = committed.catch(() => undefined);
-    if (producerUpdate) this.pendingCommits.set(producerUpdate.batches.at(-1)!, committed);
-    return {
-      errorCode: ErrorCode.NONE,
-      errorMessage: null,
-      baseOffset,
-      logAppendTime: logAppendTime ?? -1,
-      logStartOffset: this.logStartOffset,
-      committed,
-    };
+    return committed;
   }
 
-  private advanceHighWatermark(to: number): void {
-    if (to <= this.highWatermark) return;
-    this.highWatermark = to;
-    for (const w of [...this.waiters]) w();
+  private advanceLogEnd(to: number): void {
+    if (to <= this.logEndOffset) return;
+    this.logEndOffset = to;
+    if (this.isLeader) this.updateHighWatermark();
+    this.wakeAll();
+  }
+
+  /** acks=all: resolves with NONE once the ISR has everything below `offset`, or with the error that stopped it. */
+  waitForHighWatermark(offset: number, timeoutMs: number): Promise<number> {
+    if (this.highWatermark >= offset) return Promise.resolve(ErrorCode.NONE);
+    if (!this.isLeader) return Promise.resolve(ErrorCode.NOT_LEADER_OR_FOLLOWER);
+    return new Promise((resolve) => {
+      const w: HighWatermarkWaiter = {
+        offset,
+        resolve,
+        timer: setTimeout(() => {
+          this.hwWaiters = this.hwWaiters.filter((x) => x !== w);
+          resolve(ErrorCode.REQUEST_TIMED_OUT);
+        }, Math.max(1, timeoutMs)),
+      };
+      this.hwWaiters.push(w);
+    });
+  }
+
+  /** The ISR as the leader must treat it: with a change pending, the larger of the old and the proposed one. */
+  private maximalIsr(): number[] {
+    return this.pendingIsr ? [...new Set([...this.isr, ...this.pendingIsr])] : this.isr;
+  }
+
+  /** Leader: the high watermark is the smallest log end in the ISR (never moving backwards). */
+  private updateHighWatermark(): void {
+    let hw = this.logEndOffset;
+    for (const r of this.maximalIsr()) {
+      if (r === this.host.brokerId) continue;
+      const f = this.followers.get(r);
+      hw = Math.min(hw, f ? f.logEndOffset : -1);
+    }
+    this.setHighWatermark(hw);
+  }
+
+  private setHighWatermark(hw: number): void {
+    if (hw <= this.highWatermark) return;
+    this.highWatermark = hw;
+    if (this.hwWaiters.length > 0) {
+      const done = this.hwWaiters.filter((w) => w.offset <= hw);
+      this.hwWaiters = this.hwWaiters.filter((w) => w.offset > hw);
+      for (const w of done) {
+        clearTimeout(w.timer);
+        w.resolve(ErrorCode.NONE);
+      }
+    }
+    const now = this.host.now();
+    if (now - this.lastHwCheckpoint >= HW_CHECKPOINT_INTERVAL_MS) this.checkpointHighWatermark(now);
+    this.wakeAll();
+  }
+
+  /** Kafka checkpoints the high watermark every few seconds; a restarted replica starts from it. */
+  checkpointHighWatermark(now = this.host.now()): void {
+    if (this.highWatermark === this.checkpointedHw) return;
+    this.lastHwCheckpoint = now;
+    this.checkpointedHw = this.highWatermark;
+    void this.store.updateMeta(this.localId, { highWatermark: this.highWatermark }).catch(() => undefined);
   }
 
   private onWriteFailed(): void {
     if (this.failed) return;
     this.failed = true;
+    this.host.reportStorageFailure(this);
     // Once every write already queued has settled, the disk is the truth again: reload from it.
     void this.commitTail.then(() => {
       const state = this.store.partitions().find((p) => p.localId === this.localId);
       if (state) {
         this.logEndOffset = state.logEndOffset;
-        this.highWatermark = Math.max(this.highWatermark, Math.min(state.logEndOffset, this.logEndOffset));
+        this.nextOffset = state.logEndOffset;
         this.maxTimestamp = state.maxTimestamp;
       }
       this.producers.clear();
@@ -175,6 +338,188 @@ export class Partition {
       this.failed = false;
     });
   }
+
+  get storageFailed(): boolean {
+    return this.failed;
+  }
+
+  // ---- leader: replication to followers
+
+  /**
+   * A follower's fetch (Fetch with replica_id): records where the follower's log ends, checks that its log
+   * has not diverged, and returns durable batches from `fetchOffset` (not limited by the high watermark).
+   */
+  readForFollower(followerId: number, fetchOffset: number, lastFetchedEpoch: number, maxBytes: number): ReplicaFetchResult {
+    const result: ReplicaFetchResult = {
+      errorCode: ErrorCode.NONE,
+      highWatermark: this.highWatermark,
+      logStartOffset: this.logStartOffset,
+      logEndOffset: this.logEndOffset,
+      divergingEpoch: null,
+      batches: [],
+      bytes: 0,
+    };
+    if (!this.isLeader) {
+      result.errorCode = ErrorCode.NOT_LEADER_OR_FOLLOWER;
+      return result;
+    }
+    if (lastFetchedEpoch >= 0) {
+      const end = this.epochs.endOffsetFor(lastFetchedEpoch, this.logEndOffset);
+      if (end.epoch < lastFetchedEpoch || end.endOffset < fetchOffset) {
+        result.divergingEpoch = end;
+        return result;
+      }
+    }
+    if (fetchOffset < this.logStartOffset || fetchOffset > this.logEndOffset) {
+      result.errorCode = ErrorCode.OFFSET_OUT_OF_RANGE;
+      return result;
+    }
+    const now = this.host.now();
+    let f = this.followers.get(followerId);
+    if (!f) this.followers.set(followerId, (f = { logEndOffset: fetchOffset, lastCaughtUpMs: 0, lastFetchMs: now }));
+    f.logEndOffset = fetchOffset;
+    f.lastFetchMs = now;
+    if (fetchOffset >= this.logEndOffset) f.lastCaughtUpMs = now;
+    this.updateHighWatermark();
+    this.maybeExpandIsr(followerId, f);
+    result.highWatermark = this.highWatermark;
+    if (fetchOffset < this.logEndOffset && maxBytes > 0) {
+      result.batches = this.store.read(this.localId, fetchOffset, this.logEndOffset, maxBytes);
+      for (const b of result.batches) result.bytes += b.bytes.length;
+    }
+    return result;
+  }
+
+  /** A follower outside the ISR that has caught up to the high watermark (in this epoch) is added back. */
+  private maybeExpandIsr(followerId: number, f: FollowerState): void {
+    if (this.pendingIsr || this.isr.includes(followerId) || !this.replicas.includes(followerId)) return;
+    const epochStart = this.epochs.startOffsetOf(this.leaderEpoch) ?? 0;
+    if (f.logEndOffset >= this.highWatermark && f.logEndOffset >= epochStart) {
+      this.pendingIsr = [...this.isr, followerId];
+      this.host.proposeIsr(this, this.pendingIsr);
+    }
+  }
+
+  /** Leader: followers that have not caught up within replica.lag.time.max.ms leave the ISR. */
+  checkIsr(now: number): void {
+    if (!this.isLeader || this.pendingIsr) return;
+    const lagging = this.isr.filter((r) => {
+      if (r === this.host.brokerId) return false;
+      const f = this.followers.get(r);
+      return !f || now - f.lastCaughtUpMs > this.host.replicaLagTimeMaxMs;
+    });
+    if (lagging.length === 0) return;
+    this.pendingIsr = this.isr.filter((r) => !lagging.includes(r));
+    this.host.proposeIsr(this, this.pendingIsr);
+  }
+
+  /** The controller refused or dropped an ISR change; it may be proposed again. */
+  isrChangeFailed(): void {
+    this.pendingIsr = null;
+  }
+
+  // ---- follower
+
+  /**
+   * Appends batches fetched from the leader, exactly as the leader stores them. Returns the error that
+   * stops replication (a corrupt or non-contiguous batch), or NONE.
+   */
+  appendAsFollower(records: Buffer): { errorCode: number; committed: Promise<void> } {
+    const batches: AppendBatch[] = [];
+    const producers = new Map<number, ProducerEntry>();
+    let at = 0;
+    let expected = this.nextOffset;
+    const epochChanges: [number, number][] = [];
+    while (at + 61 <= records.length) {
+      const check = validateBatch(records, at, { mode: 'stored' });
+      if (!check.ok) return { errorCode: check.errorCode, committed: Promise.resolve() };
+      const h = check.header;
+      const base = Number(h.baseOffset);
+      const last = base + h.lastOffsetDelta;
+      if (last < expected) {
+        at += check.size;
+        continue; // already have it (a batch straddling our log end cannot happen: we truncate whole batches)
+      }
+      if (base !== expected) return { errorCode: ErrorCode.CORRUPT_MESSAGE, committed: Promise.resolve() };
+      batches.push({ baseOffset: base, lastOffset: last, maxTimestamp: Number(h.maxTimestamp), bytes: records.subarray(at, at + check.size) });
+      if (h.partitionLeaderEpoch > this.epochs.latestEpoch && !epochChanges.some(([e]) => e >= h.partitionLeaderEpoch)) epochChanges.push([h.partitionLeaderEpoch, base]);
+      const pid = Number(h.producerId);
+      if (pid >= 0 && !h.isControl) {
+        // Producer state follows the leader's, so that after a failover this replica still deduplicates retries.
+        const entry = producers.get(pid) ?? this.producers.get(pid);
+        producers.set(
+          pid,
+          recordBatch(entry, pid, h.producerEpoch, {
+            firstSeq: h.baseSequence,
+            lastSeq: lastSeqOf(h.baseSequence, h.recordCount),
+            baseOffset: base,
+            lastOffset: last,
+            timestamp: this.host.now(),
+          }),
+        );
+      }
+      expected = last + 1;
+      at += check.size;
+    }
+    if (batches.length === 0) return { errorCode: ErrorCode.NONE, committed: Promise.resolve() };
+    for (const [e, o] of epochChanges) this.epochs.assign(e, o);
+    for (const [pid, entry] of producers) this.producers.set(pid, entry);
+    this.nextOffset = expected;
+    const committed = epochChanges.length > 0
+      ? this.writeBatchesWithEpochs(batches, [...producers.values()])
+      : this.writeBatches(batches, [...producers.values()]);
+    return { errorCode: ErrorCode.NONE, committed };
+  }
+
+  private writeBatchesWithEpochs(batches: AppendBatch[], producers: ProducerEntry[]): Promise<void> {
+    void this.store.updateMeta(this.localId, { epochs: this.epochs.toJSON() }).catch(() => undefined);
+    return this.writeBatches(batches, producers);
+  }
+
+  /** Follower: the leader's high watermark, bounded by what this replica has. */
+  followerHighWatermark(leaderHw: number): void {
+    const hw = Math.min(leaderHw, this.logEndOffset);
+    if (hw > this.highWatermark) {
+      this.highWatermark = hw;
+      const now = this.host.now();
+      if (now - this.lastHwCheckpoint >= HW_CHECKPOINT_INTERVAL_MS) this.checkpointHighWatermark(now);
+    }
+  }
+
+  /** Follower: removes everything from `offset` on (divergence from the new leader). */
+  async truncateTo(offset: number): Promise<void> {
+    await this.commitTail;
+    if (offset >= this.logEndOffset) return;
+    this.epochs.truncateFromEnd(offset);
+    const keep: ProducerEntry[] = [];
+    for (const p of this.producers.values()) {
+      const batches = p.batches.filter((b) => b.lastOffset < offset);
+      if (batches.length > 0) keep.push({ ...p, batches });
+    }
+    const end = await this.store.truncateTo(this.localId, offset, keep, { epochs: this.epochs.toJSON(), highWatermark: Math.min(this.highWatermark, offset) });
+    this.producers.clear();
+    for (const p of keep) this.producers.set(p.producerId, p);
+    this.logEndOffset = end;
+    this.nextOffset = end;
+    this.highWatermark = Math.min(this.highWatermark, end);
+    const state = this.store.partitions().find((p) => p.localId === this.localId);
+    if (state) this.maxTimestamp = state.maxTimestamp;
+  }
+
+  /** Follower behind the leader's log start (retention on the leader): start over at the leader's start. */
+  async resetTo(offset: number): Promise<void> {
+    await this.commitTail;
+    await this.store.resetTo(this.localId, offset);
+    this.producers.clear();
+    this.epochs.truncateFromEnd(0);
+    this.logStartOffset = offset;
+    this.logEndOffset = offset;
+    this.nextOffset = offset;
+    this.highWatermark = offset;
+    this.maxTimestamp = -1;
+  }
+
+  // ---- consumers
 
   /** Reads committed batches from `offset`, at most about `maxBytes` (at least one batch when any exists). */
   read(offset: number, maxBytes: number): FetchResult {
@@ -195,13 +540,19 @@ export class Partition {
     return result;
   }
 
-  /** Calls `onData` whenever the high watermark moves, until the returned function is called. */
+  /** Reads durable batches up to the local log end (coordinators loading their state). */
+  readLocal(offset: number, maxBytes: number): StoredBatch[] {
+    if (offset >= this.logEndOffset) return [];
+    return this.store.read(this.localId, offset, this.logEndOffset, maxBytes);
+  }
+
+  /** Calls `onData` whenever the log end or the high watermark moves, until the returned function is called. */
   watch(onData: () => void): () => void {
     this.waiters.add(onData);
     return () => this.waiters.delete(onData);
   }
 
-  /** Wakes every waiter (used when the partition goes away or leadership changes). */
+  /** Wakes every waiter (new data, partition gone, leadership changed). */
   wakeAll(): void {
     for (const w of [...this.waiters]) w();
   }
@@ -234,4 +585,19 @@ export class Partition {
   producerEntries(): ProducerEntry[] {
     return [...this.producers.values()];
   }
+
+  /** Replica-level view for status and the GUI. */
+  followerLogEnds(): Map<number, number> {
+    return new Map([...this.followers].map(([id, f]) => [id, f.logEndOffset]));
+  }
+
+  /** Fails everything waiting on this partition (it is going away). */
+  close(): void {
+    for (const w of this.hwWaiters.splice(0)) {
+      clearTimeout(w.timer);
+      w.resolve(ErrorCode.NOT_LEADER_OR_FOLLOWER);
+    }
+    this.wakeAll();
+  }
 }
+

@@ -1,7 +1,6 @@
 // Hands out producer ids for InitProducerId from blocks the controller reserves for this broker
 // (like Kafka's AllocateProducerIds), so ids are unique across the cluster and across restarts.
 import type { ControllerApi, ProducerIdBlock } from '../../rpc/broker-rpc.js';
-import type { Remote } from '../../rpc/channel.js';
 
 export class ProducerIdAllocator {
   private block: ProducerIdBlock | null = null;
@@ -10,7 +9,7 @@ export class ProducerIdAllocator {
 
   constructor(
     private readonly brokerId: number,
-    private readonly controller: Remote<ControllerApi>,
+    private readonly controller: ControllerApi,
   ) {}
 
   async nextId(): Promise<number> {

@@ -1,19 +1,56 @@
-// The partitions this broker hosts, kept in step with the cluster metadata the controller pushes.
-// (Kafka layering: KafkaApis -> ReplicaManager -> Partition -> Log.)
+// The partitions this broker hosts, kept in step with the cluster metadata the controller pushes: which are
+// led here and which are followed (and from whom), the follower fetchers, the leader side of replica
+// fetches, and ISR upkeep. (Kafka layering: KafkaApis -> ReplicaManager -> Partition -> Log.)
+import { ErrorCode } from '../../protocol/errors.js';
+import type { ControllerApi } from '../../rpc/broker-rpc.js';
 import type { MetadataDelta, MetadataImage } from '../../rpc/metadata.js';
 import type { LogStore } from '../log/log-store.js';
 import type { Logger } from '../logger.js';
-import { Partition } from './partition.js';
+import type { PeerLinks } from '../network/peer-links.js';
+import { Partition, type PartitionHost } from './partition.js';
+import { ReplicaFetcher, type ReplicaFetchRequest, type ReplicaFetchResponse, type ReplicaFetchPartitionResponse } from './replica-fetcher.js';
 
-export class ReplicaManager {
+export interface ReplicaManagerOptions {
+  brokerId: number;
+  store: LogStore;
+  metadata: MetadataImage;
+  log: Logger;
+  links: PeerLinks;
+  controller: ControllerApi;
+  replicaLagTimeMaxMs: number;
+}
+
+export class ReplicaManager implements PartitionHost {
+  readonly brokerId: number;
+  readonly replicaLagTimeMaxMs: number;
   private readonly byKey = new Map<string, Partition>();
+  private readonly fetchers = new Map<number, ReplicaFetcher>();
+  private readonly isrTimer: NodeJS.Timeout;
+  private readonly checkpointTimer: NodeJS.Timeout;
+  private readonly store: LogStore;
+  private readonly metadata: MetadataImage;
+  private readonly log: Logger;
 
-  constructor(
-    private readonly brokerId: number,
-    private readonly store: LogStore,
-    private readonly metadata: MetadataImage,
-    private readonly log: Logger,
-  ) {}
+  constructor(private readonly opts: ReplicaManagerOptions) {
+    this.brokerId = opts.brokerId;
+    this.replicaLagTimeMaxMs = opts.replicaLagTimeMaxMs;
+    this.store = opts.store;
+    this.metadata = opts.metadata;
+    this.log = opts.log;
+    this.isrTimer = setInterval(() => {
+      const now = Date.now();
+      for (const p of this.byKey.values()) p.checkIsr(now);
+    }, Math.max(50, Math.floor(opts.replicaLagTimeMaxMs / 2)));
+    this.isrTimer.unref();
+    this.checkpointTimer = setInterval(() => {
+      for (const p of this.byKey.values()) p.checkpointHighWatermark();
+    }, 5000);
+    this.checkpointTimer.unref();
+  }
+
+  now(): number {
+    return Date.now();
+  }
 
   get(topicId: string, index: number): Partition | undefined {
     return this.byKey.get(`${topicId}:${index}`);
@@ -31,6 +68,26 @@ export class ReplicaManager {
   get size(): number {
     return this.byKey.size;
   }
+
+  // ---- PartitionHost
+
+  proposeIsr(p: Partition, isr: number[]): void {
+    this.opts.controller
+      .alterPartition(this.brokerId, { topicId: p.topicId, partition: p.index, leaderEpoch: p.leaderEpoch, partitionEpoch: p.partitionEpoch, isr })
+      .then(
+        (errorCode) => {
+          if (errorCode !== ErrorCode.NONE) p.isrChangeFailed();
+        },
+        () => p.isrChangeFailed(),
+      );
+  }
+
+  reportStorageFailure(p: Partition): void {
+    this.log.error(`write to ${p.topicName}-${p.index} failed: handing leadership away`);
+    void this.opts.controller.reportStorageFailure(this.brokerId, p.topicId, p.index).catch(() => undefined);
+  }
+
+  // ---- metadata
 
   /**
    * Brings hosted partitions in line with the metadata after `delta` has been applied to the image. New and
@@ -61,26 +118,32 @@ export class ReplicaManager {
         }
         if (!part) {
           const { state, durable } = this.store.createPartition(topicId, p.partition);
-          part = new Partition(topicId, topic.name, p.partition, state.localId, state, this.store);
+          part = new Partition(topicId, topic.name, p.partition, state.localId, state, this.store, this);
           this.byKey.set(key, part);
           created.push(durable);
         }
-        const leaderChanged = part.leader !== p.leader || part.leaderEpoch !== p.leaderEpoch;
-        part.leader = p.leader;
-        part.leaderEpoch = p.leaderEpoch;
-        part.replicas = p.replicas;
-        part.isr = p.isr;
         part.topicName = topic.name;
-        if (leaderChanged) part.wakeAll();
+        part.applyState(p);
+        this.assignFetcher(part);
       }
     }
     for (const part of dropped) {
       this.byKey.delete(`${part.topicId}:${part.index}`);
-      part.wakeAll();
+      for (const f of this.fetchers.values()) f.remove(part);
+      part.close();
     }
     await Promise.all(created);
     for (const part of dropped) await this.store.deletePartition(part.localId);
     if (initial) await this.dropOrphans();
+  }
+
+  /** A follower fetches from its leader; a leader (or a partition without one) fetches from nobody. */
+  private assignFetcher(p: Partition): void {
+    for (const [leaderId, f] of this.fetchers) if (leaderId !== p.leader) f.remove(p);
+    if (p.isLeader || p.leader < 0) return;
+    let f = this.fetchers.get(p.leader);
+    if (!f) this.fetchers.set(p.leader, (f = new ReplicaFetcher(p.leader, this.brokerId, this.opts.links, this.log)));
+    f.add(p);
   }
 
   /** Removes logs on disk whose topic was deleted (or moved away) while this broker was not running. */
@@ -90,9 +153,81 @@ export class ReplicaManager {
       const p = topic?.partitions[stored.partition];
       if (p && p.replicas.includes(this.brokerId)) continue;
       this.log.info(`removing orphaned log ${stored.topicId}-${stored.partition}`);
-      const part = this.byKey.get(`${stored.topicId}:${stored.partition}`);
-      if (part) this.byKey.delete(`${stored.topicId}:${stored.partition}`);
+      const key = `${stored.topicId}:${stored.partition}`;
+      this.byKey.get(key)?.close();
+      this.byKey.delete(key);
       await this.store.deletePartition(stored.localId);
+    }
+  }
+
+  // ---- leader side of replica fetches
+
+  /** Answers a follower's fetch, waiting up to maxWaitMs for new data when there is none (long poll). */
+  async handleReplicaFetch(req: ReplicaFetchRequest): Promise<{ body: ReplicaFetchResponse; transfer: ArrayBuffer[] }> {
+    const deadline = Date.now() + req.maxWaitMs;
+    for (;;) {
+      const { partitions, bytes, anyNews } = this.readForReplica(req);
+      const left = deadline - Date.now();
+      if (bytes > 0 || anyNews || left <= 0) {
+        const transfer = partitions.flatMap((p) => (p.records ? [p.records.buffer as ArrayBuffer] : []));
+        return { body: { partitions }, transfer };
+      }
+      await this.waitForAny(req, left);
+    }
+  }
+
+  private readForReplica(req: ReplicaFetchRequest): { partitions: ReplicaFetchPartitionResponse[]; bytes: number; anyNews: boolean } {
+    let budget = req.maxBytes;
+    let bytes = 0;
+    let anyNews = false;
+    const partitions = req.partitions.map((rp): ReplicaFetchPartitionResponse => {
+      const base = { topicId: rp.topicId, partition: rp.partition, highWatermark: -1, logStartOffset: -1, logEndOffset: -1, divergingEpoch: null, records: null };
+      const p = this.get(rp.topicId, rp.partition);
+      if (!p) return { ...base, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION };
+      if (!p.isLeader) return { ...base, errorCode: ErrorCode.NOT_LEADER_OR_FOLLOWER };
+      if (rp.currentLeaderEpoch < p.leaderEpoch) return { ...base, errorCode: ErrorCode.FENCED_LEADER_EPOCH };
+      if (rp.currentLeaderEpoch > p.leaderEpoch) return { ...base, errorCode: ErrorCode.UNKNOWN_LEADER_EPOCH };
+      const r = p.readForFollower(req.replicaId, rp.fetchOffset, rp.lastFetchedEpoch, Math.min(rp.maxBytes, Math.max(budget, 0)));
+      // Errors and divergence are answered at once; otherwise the fetch waits for data.
+      if (r.errorCode !== ErrorCode.NONE || r.divergingEpoch !== null) anyNews = true;
+      let records: Buffer | null = null;
+      if (r.bytes > 0) {
+        // One buffer that owns its memory, so it can be transferred rather than copied.
+        records = Buffer.allocUnsafeSlow(r.bytes);
+        let at = 0;
+        for (const b of r.batches) at += b.bytes.copy(records, at);
+        budget -= r.bytes;
+        bytes += r.bytes;
+      }
+      return { ...base, errorCode: r.errorCode, highWatermark: r.highWatermark, logStartOffset: r.logStartOffset, logEndOffset: r.logEndOffset, divergingEpoch: r.divergingEpoch, records };
+    });
+    return { partitions, bytes, anyNews };
+  }
+
+  private waitForAny(req: ReplicaFetchRequest, ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const unwatch: (() => void)[] = [];
+      const done = () => {
+        clearTimeout(timer);
+        for (const u of unwatch) u();
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      for (const rp of req.partitions) {
+        const p = this.get(rp.topicId, rp.partition);
+        if (p) unwatch.push(p.watch(done));
+      }
+    });
+  }
+
+  shutdown(): void {
+    clearInterval(this.isrTimer);
+    clearInterval(this.checkpointTimer);
+    for (const f of this.fetchers.values()) f.stop();
+    this.fetchers.clear();
+    for (const p of this.byKey.values()) {
+      p.checkpointHighWatermark();
+      p.close();
     }
   }
 }

@@ -7,7 +7,6 @@ import { ErrorCode } from '../../../protocol/errors.js';
 import { decodeRecordBatch, encodeRecordBatch, readBatchHeader } from '../../../protocol/records/record-batch.js';
 import type { GroupMetadataValue } from '../../../protocol/generated/index.js';
 import type { BrokerSettings, ControllerApi } from '../../../rpc/broker-rpc.js';
-import type { Remote } from '../../../rpc/channel.js';
 import type { MetadataImage } from '../../../rpc/metadata.js';
 import type { Logger } from '../../logger.js';
 import type { Partition } from '../../replica/partition.js';
@@ -27,6 +26,8 @@ export interface OffsetEntry {
 export type Group = ClassicGroup | ConsumerGroup;
 
 const LOAD_CHUNK_BYTES = 1 << 20;
+/** offsets.commit.timeout.ms */
+const COORDINATOR_WRITE_TIMEOUT_MS = 5000;
 
 function offsetKey(topic: string, partition: number): string {
   return `${topic}\u0000${partition}`;
@@ -70,7 +71,7 @@ export interface CoordinatorDeps {
   settings: BrokerSettings;
   metadata: MetadataImage;
   replicas: ReplicaManager;
-  controller: Remote<ControllerApi>;
+  controller: ControllerApi;
   log: Logger;
   now?: () => number;
 }
@@ -182,11 +183,13 @@ export class GroupCoordinator implements GroupHost, ConsumerGroupHost {
     const classic = new Map<string, GroupMetadataValue | null>();
     const consumerRecords = new Map<string, GroupRecord[]>();
     const offsetOnly = new Set<string>();
-    const end = p.highWatermark;
+    // Everything this replica has, as Kafka's coordinator loads up to the log end: records past the high
+    // watermark were written by an earlier leader in this or a later epoch and stay on the new leader.
+    const end = p.logEndOffset;
     while (offset < end) {
-      const read = p.read(offset, LOAD_CHUNK_BYTES);
-      if (read.batches.length === 0) break;
-      for (const b of read.batches) {
+      const batches = p.readLocal(offset, LOAD_CHUNK_BYTES);
+      if (batches.length === 0) break;
+      for (const b of batches) {
         const { header, records } = decodeRecordBatch(b.bytes, 0);
         for (const r of records) {
           if (r.offset < BigInt(offset)) continue;
@@ -295,7 +298,12 @@ export class GroupCoordinator implements GroupHost, ConsumerGroupHost {
     const header = readBatchHeader(bytes, 0);
     const result = shard.partition.append(bytes, header, bytes.length, null);
     if (result.errorCode !== ErrorCode.NONE) return Promise.reject(new Error(`append to ${OFFSETS_TOPIC}-${shard.index} failed with error ${result.errorCode}`));
-    const done = result.committed;
+    // Like Kafka's coordinator (acks=all): a change counts once every in-sync replica of the partition has it.
+    const partition = shard.partition;
+    const done = result.committed.then(async () => {
+      const code = await partition.waitForHighWatermark(result.lastOffset + 1, COORDINATOR_WRITE_TIMEOUT_MS);
+      if (code !== ErrorCode.NONE) throw new Error(`${OFFSETS_TOPIC}-${shard.index} did not replicate the write (error ${code})`);
+    });
     shard.writes = shard.writes.then(
       () => done.catch(() => undefined),
       () => undefined,
