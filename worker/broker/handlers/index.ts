@@ -21,6 +21,7 @@ import { apiVersionsHandler } from './18-api-versions.js';
 import { createTopicsHandler } from './19-create-topics.js';
 import { deleteTopicsHandler } from './20-delete-topics.js';
 import { initProducerIdHandler } from './22-init-producer-id.js';
+import { offsetForLeaderEpochHandler } from './23-offset-for-leader-epoch.js';
 import { describeConfigsHandler } from './32-describe-configs.js';
 import { describeClusterHandler } from './60-describe-cluster.js';
 
@@ -43,6 +44,7 @@ export function createRegistry(): ApiRegistry {
     .register(createTopicsHandler)
     .register(deleteTopicsHandler)
     .register(initProducerIdHandler)
+    .register(offsetForLeaderEpochHandler)
     .register(describeConfigsHandler)
     .register(deleteGroupsHandler)
     .register(offsetDeleteHandler)
