@@ -305,6 +305,36 @@ export class Controller implements ControllerApi {
     });
   }
 
+  electLeaders(type: number, partitions: { topic: string; partition: number }[] | null): Promise<{ topic: string; partition: number; errorCode: number }[]> {
+    if (type === 0) return this.electPreferredLeaders(partitions ?? this.allPartitions());
+    return this.electUncleanLeaders(partitions ?? this.allPartitions());
+  }
+
+  private allPartitions(): { topic: string; partition: number }[] {
+    return [...this.image.topicsById.values()].flatMap((t) => t.partitions.map((p) => ({ topic: t.name, partition: p.partition })));
+  }
+
+  /** Unclean election on request: offline partitions get any live replica as leader, even out of sync. */
+  private electUncleanLeaders(only: { topic: string; partition: number }[]): Promise<{ topic: string; partition: number; errorCode: number }[]> {
+    return this.enqueue(async () => {
+      const records: MetadataRecord[] = [];
+      const results = only.map(({ topic: name, partition }) => {
+        const topic = this.image.topicsByName.get(name);
+        const p = topic?.partitions[partition];
+        if (!topic || !p) return { topic: name, partition, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION as number };
+        if (p.leader >= 0 && this.image.liveBrokers.has(p.leader)) return { topic: name, partition, errorCode: ErrorCode.ELECTION_NOT_NEEDED as number };
+        const leader = p.isr.find((r) => this.image.liveBrokers.has(r)) ?? p.replicas.find((r) => this.image.liveBrokers.has(r));
+        if (leader === undefined) return { topic: name, partition, errorCode: ErrorCode.ELIGIBLE_LEADERS_NOT_AVAILABLE as number };
+        const isr = p.isr.includes(leader) ? p.isr.filter((r) => this.image.liveBrokers.has(r)) : [leader];
+        records.push(this.partitionRecord(topic, p, { leader, isr, leaderEpoch: p.leaderEpoch + 1 }));
+        this.event(p.isr.includes(leader) ? 'leader-changed' : 'unclean-election', `${name}-${partition}: leader -> ${leader} (requested election)`, leader);
+        return { topic: name, partition, errorCode: ErrorCode.NONE as number };
+      });
+      await this.append(records);
+      return results;
+    });
+  }
+
   /**
    * Preferred leader election: leadership goes back to the first replica where it is alive and in sync
    * (auto.leader.rebalance.enable, and the ElectLeaders API). `only` limits it to some partitions.

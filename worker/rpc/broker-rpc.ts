@@ -66,6 +66,8 @@ export interface ControllerApi {
   reportStorageFailure(brokerId: number, topicId: string, partition: number): Promise<void>;
   /** Liveness (broker.heartbeat.interval.ms); a broker silent for broker.session.timeout.ms is fenced. */
   brokerHeartbeat(brokerId: number): Promise<void>;
+  /** ElectLeaders: preferred (type 0) or unclean (type 1) election, for the given partitions or all (null). */
+  electLeaders(type: number, partitions: { topic: string; partition: number }[] | null): Promise<{ topic: string; partition: number; errorCode: number }[]>;
 }
 
 export interface BrokerStats {

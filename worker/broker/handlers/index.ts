@@ -14,6 +14,7 @@ import { syncGroupHandler } from './14-sync-group.js';
 import { describeGroupsHandler } from './15-describe-groups.js';
 import { listGroupsHandler } from './16-list-groups.js';
 import { deleteGroupsHandler } from './42-delete-groups.js';
+import { electLeadersHandler } from './43-elect-leaders.js';
 import { offsetDeleteHandler } from './47-offset-delete.js';
 import { consumerGroupHeartbeatHandler } from './68-consumer-group-heartbeat.js';
 import { consumerGroupDescribeHandler } from './69-consumer-group-describe.js';
@@ -47,6 +48,7 @@ export function createRegistry(): ApiRegistry {
     .register(offsetForLeaderEpochHandler)
     .register(describeConfigsHandler)
     .register(deleteGroupsHandler)
+    .register(electLeadersHandler)
     .register(offsetDeleteHandler)
     .register(describeClusterHandler)
     .register(consumerGroupHeartbeatHandler)

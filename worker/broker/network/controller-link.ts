@@ -38,4 +38,7 @@ export class ControllerLink implements ControllerApi {
   brokerHeartbeat(brokerId: number): Promise<void> {
     return this.call(() => this.remote.brokerHeartbeat(brokerId));
   }
+  electLeaders(type: number, partitions: { topic: string; partition: number }[] | null) {
+    return this.call(() => this.remote.electLeaders(type, partitions));
+  }
 }
