@@ -2,6 +2,7 @@
 // Electron window can open.
 import type { HeadlessOptions } from './cli/args.js';
 import { startUiServer, type UiServer } from './bridge/ui-server.js';
+import { startControlServer, type ControlServer } from './bridge/control-server.js';
 import { rendererDir } from './supervisor/app-paths.js';
 import { Cluster, ClusterStartError } from './supervisor/cluster.js';
 import { DataDirError } from './supervisor/data-dir.js';
@@ -16,9 +17,11 @@ export async function runHeadless(opts: HeadlessOptions): Promise<void> {
   // must still stop the cluster cleanly rather than kill the process with half-written state.
   let cluster: Cluster | null = null;
   let ui: UiServer | null = null;
+  let control: ControlServer | null = null;
   let started = false;
   let stopRequested = false;
   const shutdown = async () => {
+    await control?.close();
     await ui?.close();
     await cluster?.stop();
     process.exit(0);
@@ -61,6 +64,7 @@ export async function runHeadless(opts: HeadlessOptions): Promise<void> {
     }
   }
 
+  control = await startControlServer(running, { dataDir: opts.dataDir, ui: () => ui?.url });
   started = true;
   if (stopRequested) {
     await shutdown();
