@@ -40,6 +40,8 @@ export interface RunningCluster {
   killBroker(id: number): Promise<void>;
   /** Starts a killed broker again, on the same port and data. */
   restartBroker(id: number): Promise<void>;
+  /** Adds a broker at run time; new topics are spread over it too. Returns its id. */
+  addBroker(): Promise<number>;
   /** Freezes a broker's thread entirely, keeping its state. */
   pauseBroker(id: number): void;
   resumeBroker(id: number): void;
@@ -84,6 +86,7 @@ export async function startCluster(options: StartClusterOptions = {}): Promise<R
     partitions: () => cluster.partitions(),
     killBroker: (id) => cluster.killBroker(id),
     restartBroker: (id) => cluster.restartBroker(id),
+    addBroker: () => cluster.addBroker(),
     pauseBroker: (id) => cluster.pauseBroker(id),
     resumeBroker: (id) => cluster.resumeBroker(id),
     cutLink: async (a, b) => void (await cluster.cutLink(a, b)),

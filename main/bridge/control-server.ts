@@ -4,6 +4,7 @@
 //
 //   GET  /status                         brokers, partitions (leader, ISR), links, cluster id
 //   GET  /events?since=<ms>              the cluster timeline
+//   POST /brokers                        add a broker
 //   POST /brokers/<id>/kill|restart|pause|resume
 //   POST /brokers/<id>/fail-writes       {"count": N}
 //   POST /links/<a>/<b>/cut|heal         a, b: broker ids or "controller"
@@ -77,6 +78,10 @@ export function startControlServer(cluster: Cluster, opts: { dataDir: string; ui
       if (req.method === 'GET' && url.pathname === '/status') return send(200, clusterStatus(cluster));
       if (req.method === 'GET' && url.pathname === '/events') return send(200, cluster.eventLog(Number(url.searchParams.get('since') ?? 0)));
       if (req.method !== 'POST') return send(404, { error: 'not found' });
+      if (url.pathname === '/brokers') {
+        const id = await cluster.addBroker();
+        return send(200, { ok: true, id, brokers: cluster.brokers() });
+      }
       if (parts[0] === 'brokers' && parts.length === 3) {
         const id = parseEnd(parts[1]!);
         if (id === 'controller') throw new FaultError('the controller is not a broker');

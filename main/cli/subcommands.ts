@@ -12,6 +12,7 @@ export const SUBCOMMANDS = new Set(['status', 'broker', 'link', 'events']);
 export const SUBCOMMAND_HELP = `Commands for a running Eddy (found through --data-dir, default ${defaultDataDir()}):
   eddy status [--json]                       brokers, partitions (leader, ISR), link faults
   eddy events [--json]                       the cluster's timeline
+  eddy broker add                            add a broker to the running cluster
   eddy broker kill|restart|pause|resume ID   crash, restart, freeze or thaw a broker
   eddy broker fail-writes ID COUNT           the broker's next COUNT log writes fail
   eddy link cut|heal A B                     A, B: broker ids or "controller"
@@ -96,6 +97,12 @@ export async function runSubcommand(argv: string[]): Promise<void> {
     }
     case 'broker': {
       const [action, id, count] = rest;
+      if (action === 'add') {
+        need(rest, 1, 'eddy broker add');
+        const r = (await call(info, 'POST', '/brokers')) as { id: number };
+        out(`broker ${r.id} added`);
+        return;
+      }
       if (action === 'fail-writes') {
         need(rest, 3, 'eddy broker fail-writes ID COUNT');
         await call(info, 'POST', `/brokers/${id}/fail-writes`, { count: Number(count) });

@@ -263,6 +263,28 @@ export class Cluster {
     await this.controller.registerBroker(id, this.options.host, n.port, n.control!);
   }
 
+  /** Adds a broker to the running cluster (ids count up; ports follow the first broker's when fixed). */
+  async addBroker(): Promise<number> {
+    if (this.nodes.length >= MAX_BROKERS) throw new FaultError(`a cluster has at most ${MAX_BROKERS} brokers`);
+    const id = this.nodes.length;
+    const node: BrokerNode = {
+      id,
+      port: this.options.port === 0 ? 0 : this.options.port + id,
+      state: 'stopped',
+      worker: null,
+      control: null,
+      pauseFlag: new Int32Array(new SharedArrayBuffer(4)),
+    };
+    this.nodes.push(node);
+    try {
+      await this.restartBroker(id);
+    } catch (e) {
+      this.nodes.pop();
+      throw e;
+    }
+    return id;
+  }
+
   /** Freezes a broker: its thread stops dead (no requests, no heartbeats, no timers) but keeps its state. */
   pauseBroker(id: number): void {
     const n = this.node(id);

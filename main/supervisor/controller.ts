@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { ErrorCode } from '../../worker/protocol/errors.js';
 import type {
   AlterPartitionRequest,
+  OngoingReassignment,
+  ReassignmentRequest,
   BrokerControlApi,
   BrokerSettings,
   ControllerApi,
@@ -284,7 +286,11 @@ export class Controller implements ControllerApi {
       const added = req.isr.filter((r) => !p.isr.includes(r));
       if (added.some((r) => !this.image.liveBrokers.has(r))) return ErrorCode.INELIGIBLE_REPLICA;
       const removed = p.isr.filter((r) => !req.isr.includes(r));
-      await this.append([this.partitionRecord(topic, p, { isr: [...req.isr] })]);
+      const record = this.partitionRecord(topic, p, { isr: [...req.isr] });
+      await this.append([record]);
+      // An ISR that now holds every replica being added completes a reassignment.
+      const updated = this.image.topicsById.get(req.topicId)!.partitions[req.partition]!;
+      await this.append(this.completeReassignment(topic, updated));
       if (added.length > 0) this.event('isr-expanded', `${topic.name}-${p.partition}: ISR ${p.isr.join(',')} -> ${req.isr.join(',')}`);
       if (removed.length > 0) this.event('isr-shrunk', `${topic.name}-${p.partition}: ISR ${p.isr.join(',')} -> ${req.isr.join(',')}`);
       return ErrorCode.NONE;
@@ -303,6 +309,88 @@ export class Controller implements ControllerApi {
       await this.append([this.partitionRecord(topic, p, { leader, isr: p.isr.filter((r) => r !== brokerId), leaderEpoch: p.leaderEpoch + 1 })]);
       this.event('leader-changed', `${topic.name}-${partition}: leader ${brokerId} -> ${leader} (storage failure)`, leader);
     });
+  }
+
+  /** Kafka's reassignment: target replicas join (and catch up into the ISR), then the removed ones go. */
+  alterPartitionReassignments(items: ReassignmentRequest[]): Promise<{ topic: string; partition: number; errorCode: number; errorMessage: string | null }[]> {
+    return this.enqueue(async () => {
+      const out: { topic: string; partition: number; errorCode: number; errorMessage: string | null }[] = [];
+      for (const item of items) {
+        const fail = (errorCode: number, errorMessage: string) => out.push({ topic: item.topic, partition: item.partition, errorCode, errorMessage });
+        const topic = this.image.topicsByName.get(item.topic);
+        const p = topic?.partitions[item.partition];
+        if (!topic || !p) {
+          fail(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `Topic ${item.topic} or partition ${item.partition} not found.`);
+          continue;
+        }
+        const adding = p.addingReplicas ?? [];
+        const removing = p.removingReplicas ?? [];
+        if (item.replicas === null) {
+          if (adding.length === 0 && removing.length === 0) {
+            fail(ErrorCode.NO_REASSIGNMENT_IN_PROGRESS, `Partition ${item.topic}-${item.partition} has no ongoing reassignment.`);
+            continue;
+          }
+          const original = p.replicas.filter((r) => !adding.includes(r));
+          const isr = p.isr.filter((r) => original.includes(r));
+          const leader = original.includes(p.leader) ? p.leader : (isr.find((r) => this.image.liveBrokers.has(r)) ?? -1);
+          await this.append([this.partitionRecord(topic, p, { replicas: original, isr: isr.length > 0 ? isr : [original[0]!], leader, leaderEpoch: leader === p.leader ? p.leaderEpoch : p.leaderEpoch + 1, addingReplicas: [], removingReplicas: [] })]);
+          out.push({ topic: item.topic, partition: item.partition, errorCode: ErrorCode.NONE, errorMessage: null });
+          continue;
+        }
+        const target = item.replicas;
+        if (target.length === 0 || new Set(target).size !== target.length) {
+          fail(ErrorCode.INVALID_REPLICA_ASSIGNMENT, `The manual partition assignment includes an empty or duplicate replica list.`);
+          continue;
+        }
+        if (target.some((r) => !this.image.brokers.has(r))) {
+          fail(ErrorCode.INVALID_REPLICA_ASSIGNMENT, `The manual partition assignment includes broker(s) that are not registered.`);
+          continue;
+        }
+        const current = p.replicas.filter((r) => !adding.includes(r));
+        const add = target.filter((r) => !current.includes(r));
+        const remove = current.filter((r) => !target.includes(r));
+        const replicas = [...target, ...remove];
+        await this.append([this.partitionRecord(topic, p, { replicas, addingReplicas: add, removingReplicas: remove })]);
+        const started = this.image.topicsById.get(topic.topicId)!.partitions[item.partition]!;
+        await this.append(this.completeReassignment(topic, started));
+        this.event('leader-changed', `${item.topic}-${item.partition}: reassigning to ${target.join(',')}`);
+        out.push({ topic: item.topic, partition: item.partition, errorCode: ErrorCode.NONE, errorMessage: null });
+      }
+      return out;
+    });
+  }
+
+  /** Once every added replica is in sync, the partition drops the removed ones (and a leader among them). */
+  private completeReassignment(topic: TopicImage, p: PartitionState): MetadataRecord[] {
+    const adding = p.addingReplicas ?? [];
+    const removing = p.removingReplicas ?? [];
+    if (adding.length === 0 && removing.length === 0) return [];
+    if (!adding.every((r) => p.isr.includes(r))) return [];
+    const replicas = p.replicas.filter((r) => !removing.includes(r));
+    const isr = p.isr.filter((r) => !removing.includes(r));
+    let leader = p.leader;
+    let leaderEpoch = p.leaderEpoch;
+    if (!replicas.includes(leader)) {
+      leader = replicas.find((r) => isr.includes(r) && this.image.liveBrokers.has(r)) ?? -1;
+      leaderEpoch++;
+    }
+    this.event('leader-changed', `${topic.name}-${p.partition}: reassignment done, replicas ${replicas.join(',')}, leader ${leader}`);
+    return [this.partitionRecord(topic, p, { replicas, isr, leader, leaderEpoch, addingReplicas: [], removingReplicas: [] })];
+  }
+
+  listPartitionReassignments(only: { topic: string; partition: number }[] | null): Promise<OngoingReassignment[]> {
+    const wanted = only ? new Set(only.map((o) => `${o.topic}:${o.partition}`)) : null;
+    const out: OngoingReassignment[] = [];
+    for (const t of this.image.topicsById.values()) {
+      for (const p of t.partitions) {
+        if (!p || (wanted && !wanted.has(`${t.name}:${p.partition}`))) continue;
+        const adding = p.addingReplicas ?? [];
+        const removing = p.removingReplicas ?? [];
+        if (adding.length === 0 && removing.length === 0) continue;
+        out.push({ topic: t.name, partition: p.partition, replicas: p.replicas, addingReplicas: adding, removingReplicas: removing });
+      }
+    }
+    return Promise.resolve(out);
   }
 
   electLeaders(type: number, partitions: { topic: string; partition: number }[] | null): Promise<{ topic: string; partition: number; errorCode: number }[]> {

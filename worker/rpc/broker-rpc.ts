@@ -55,6 +55,21 @@ export interface AlterPartitionRequest {
   isr: number[];
 }
 
+export interface ReassignmentRequest {
+  topic: string;
+  partition: number;
+  /** Target replicas; null cancels an ongoing reassignment. */
+  replicas: number[] | null;
+}
+
+export interface OngoingReassignment {
+  topic: string;
+  partition: number;
+  replicas: number[];
+  addingReplicas: number[];
+  removingReplicas: number[];
+}
+
 /** Calls a broker makes to the controller. */
 export interface ControllerApi {
   createTopics(specs: CreateTopicSpec[], validateOnly: boolean): Promise<CreateTopicResult[]>;
@@ -66,6 +81,10 @@ export interface ControllerApi {
   reportStorageFailure(brokerId: number, topicId: string, partition: number): Promise<void>;
   /** Liveness (broker.heartbeat.interval.ms); a broker silent for broker.session.timeout.ms is fenced. */
   brokerHeartbeat(brokerId: number): Promise<void>;
+  /** AlterPartitionReassignments: move replicas (null replicas cancels); returns per-partition errors. */
+  alterPartitionReassignments(items: ReassignmentRequest[]): Promise<{ topic: string; partition: number; errorCode: number; errorMessage: string | null }[]>;
+  /** ListPartitionReassignments: the ongoing ones (all, or those asked for). */
+  listPartitionReassignments(only: { topic: string; partition: number }[] | null): Promise<OngoingReassignment[]>;
   /** ElectLeaders: preferred (type 0) or unclean (type 1) election, for the given partitions or all (null). */
   electLeaders(type: number, partitions: { topic: string; partition: number }[] | null): Promise<{ topic: string; partition: number; errorCode: number }[]>;
 }

@@ -16,6 +16,8 @@ export type MetadataRecord =
       leader: number;
       leaderEpoch: number;
       partitionEpoch: number;
+      addingReplicas?: number[];
+      removingReplicas?: number[];
     }
   | { type: 'removeTopic'; topicId: string }
   | { type: 'config'; resourceType: 'topic' | 'broker'; resourceName: string; name: string; value: string | null }
@@ -41,6 +43,9 @@ export interface PartitionState {
   leader: number;
   leaderEpoch: number;
   partitionEpoch: number;
+  /** During a reassignment: replicas being added (in `replicas` already) and being removed. */
+  addingReplicas?: number[];
+  removingReplicas?: number[];
 }
 
 export interface TopicImage {

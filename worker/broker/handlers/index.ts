@@ -15,6 +15,8 @@ import { describeGroupsHandler } from './15-describe-groups.js';
 import { listGroupsHandler } from './16-list-groups.js';
 import { deleteGroupsHandler } from './42-delete-groups.js';
 import { electLeadersHandler } from './43-elect-leaders.js';
+import { alterPartitionReassignmentsHandler } from './45-alter-partition-reassignments.js';
+import { listPartitionReassignmentsHandler } from './46-list-partition-reassignments.js';
 import { offsetDeleteHandler } from './47-offset-delete.js';
 import { consumerGroupHeartbeatHandler } from './68-consumer-group-heartbeat.js';
 import { consumerGroupDescribeHandler } from './69-consumer-group-describe.js';
@@ -49,6 +51,8 @@ export function createRegistry(): ApiRegistry {
     .register(describeConfigsHandler)
     .register(deleteGroupsHandler)
     .register(electLeadersHandler)
+    .register(alterPartitionReassignmentsHandler)
+    .register(listPartitionReassignmentsHandler)
     .register(offsetDeleteHandler)
     .register(describeClusterHandler)
     .register(consumerGroupHeartbeatHandler)
