@@ -360,7 +360,7 @@ export function portPosition(v: unknown, ctx: NormalizeContext): unknown {
 /** Turns an array of objects into an object keyed by `key`, so that order does not matter and paths name items. */
 export function keyBy(key: string): (v: unknown) => unknown {
   return (v) => {
-    if (!Array.isArray(v)) return v;
+    if (!Array.isArray(v) || !v.every((item) => typeof item === 'object' && item !== null && key in item)) return v;
     const out: Record<string, unknown> = {};
     for (const item of v) {
       let k = String((item as Record<string, unknown>)[key]);
@@ -396,6 +396,8 @@ export interface DecodedBatchData {
 /** Record-set bytes (Fetch) decoded into batches and records; a trailing partial batch is reported, not decoded. */
 export function decodeRecords(v: unknown): unknown {
   if (v === null || v === undefined) return v;
+  // Already decoded (the pattern '**.records' also meets a decoded batch's own records).
+  if (Array.isArray(v) && !v.every((x) => x instanceof Uint8Array)) return v;
   const buf = Buffer.isBuffer(v) ? v : Array.isArray(v) ? Buffer.concat(v as Buffer[]) : Buffer.from(v as Uint8Array);
   const batches: (DecodedBatchData | { partialBytes: number })[] = [];
   let at = 0;

@@ -19,6 +19,7 @@ import type { BrokerContext } from '../broker-context.js';
 import type { Partition } from '../replica/partition.js';
 
 const READ_COMMITTED = 1;
+const UNKNOWN_ERRORS = new Set<number>([ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, ErrorCode.UNKNOWN_TOPIC_ID]);
 /** Kafka sends an empty record set, never null; librdkafka rejects a null one. */
 const NO_RECORDS = Buffer.alloc(0);
 
@@ -84,7 +85,9 @@ function gather(targets: Target[], maxBytes: number, readCommitted: boolean): Ga
       highWatermark: -1n,
       lastStableOffset: -1n,
       logStartOffset: -1n,
-      abortedTransactions: readCommitted ? [] : null,
+      // Kafka answers unknown topics/partitions before reading, from scratch, where the list defaults to empty;
+      // answers from the read (data, leader and epoch errors) have none under read_uncommitted.
+      abortedTransactions: readCommitted || UNKNOWN_ERRORS.has(t.errorCode) ? [] : null,
       preferredReadReplica: -1,
       records: NO_RECORDS,
     };
@@ -96,9 +99,11 @@ function gather(targets: Target[], maxBytes: number, readCommitted: boolean): Ga
       let got = 0;
       for (const b of read.batches) got += b.bytes.length;
       data.errorCode = read.errorCode;
-      data.highWatermark = BigInt(read.highWatermark);
-      data.lastStableOffset = BigInt(read.highWatermark);
-      data.logStartOffset = BigInt(read.logStartOffset);
+      // An out-of-range fetch carries no offsets (-1), as Kafka's error answer.
+      const ok = read.errorCode === ErrorCode.NONE;
+      data.highWatermark = ok ? BigInt(read.highWatermark) : -1n;
+      data.lastStableOffset = data.highWatermark;
+      data.logStartOffset = ok ? BigInt(read.logStartOffset) : -1n;
       data.records = got > 0 ? read.batches.map((b) => b.bytes) : NO_RECORDS;
       if (got > 0) firstWithData = false;
       remaining = Math.max(0, remaining - got);

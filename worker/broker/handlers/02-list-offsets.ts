@@ -23,7 +23,8 @@ export const listOffsetsHandler = defineHandler<ListOffsetsRequest, ListOffsetsR
   maxVersion: 10,
   decode: decodeListOffsetsRequest,
   encode: encodeListOffsetsResponse,
-  handle(req, _ctx, broker) {
+  handle(req, ctx, broker) {
+    const version = ctx.apiVersion;
     const topics = req.topics.map((t) => ({
       name: t.name,
       partitions: t.partitions.map((p) => {
@@ -44,6 +45,11 @@ export const listOffsetsHandler = defineHandler<ListOffsetsRequest, ListOffsetsR
         if (currentEpoch > part.leaderEpoch) return answer(ErrorCode.UNKNOWN_LEADER_EPOCH);
 
         const ts = Number(p.timestamp);
+        // A special timestamp the request's version cannot carry (or no special timestamp at all) is
+        // UNSUPPORTED_VERSION, as Kafka 4.4 answers (checked by test/differential).
+        if (ts < 0 && !(ts >= -2 || (ts === MAX_TIMESTAMP && version >= 7) || (ts === EARLIEST_LOCAL && version >= 8) || (ts === LATEST_TIERED && version >= 9))) {
+          return answer(ErrorCode.UNSUPPORTED_VERSION);
+        }
         switch (ts) {
           case LATEST:
             return answer(ErrorCode.NONE, part.highWatermark, -1, part.leaderEpoch);
@@ -57,7 +63,6 @@ export const listOffsetsHandler = defineHandler<ListOffsetsRequest, ListOffsetsR
             return found ? answer(ErrorCode.NONE, found.offset, found.timestamp, found.leaderEpoch) : answer(ErrorCode.NONE);
           }
           default: {
-            if (ts < 0) return answer(ErrorCode.INVALID_REQUEST);
             const found = part.findByTimestamp(ts);
             return found ? answer(ErrorCode.NONE, found.offset, found.timestamp, found.leaderEpoch) : answer(ErrorCode.NONE);
           }
