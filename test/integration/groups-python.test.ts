@@ -9,27 +9,14 @@
 // Every scenario checks: no record lost (redeliveries only after partitions moved), the group's final committed
 // offsets are the end offsets, and the group is Empty once every member closed.
 // A missing client skips its tests with a printed reason (fails under CI=true).
-import { homedir } from 'node:os';
+import { writeFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCluster, type RunningCluster } from '../helpers/cluster';
 import { tool } from '../helpers/tools';
-import { waitFor } from '../helpers/wait';
-import {
-  committed,
-  coverage,
-  createTopic,
-  describeConsumerGroup,
-  describeGroup,
-  endOffsets,
-  FAST_GROUPS,
-  produce,
-  recordLines,
-  roundRobin,
-  waitForStableConsumerGroup,
-  waitForStableGroup,
-} from './groups/common';
+import { describeConsumerGroup, describeGroup, FAST_GROUPS, joinLeaveScenario as sharedScenario, waitForStableConsumerGroup, waitForStableGroup } from './groups/common';
 import { startProc, type Proc } from './groups/proc';
 
 const SCRIPT = fileURLToPath(new URL('./groups/py_group_member.py', import.meta.url));
@@ -67,49 +54,28 @@ describe('confluent-kafka-python consumer groups against a 3-broker Eddy', () =>
   });
 
   function member(s: Scenario, group: string, topic: string, clientId: string): Proc {
-    const p = startProc(s.python, [SCRIPT, bootstrap, group, topic, clientId, s.protocol, ...s.extra]);
+    const debug = process.env.EDDY_PY_DEBUG ? [`debug=${process.env.EDDY_PY_DEBUG}`] : [];
+    const p = startProc(s.python, [SCRIPT, bootstrap, group, topic, clientId, s.protocol, ...s.extra, ...debug]);
+    if (process.env.EDDY_PY_DEBUG) void p.exited.then(() => writeFileSync(join(tmpdir(), `eddy-py-${clientId}.log`), p.stderr()));
     procs.push(p);
     return p;
   }
 
-  const stable = (s: Scenario, group: string, topic: string, n: number) =>
+  const stable = (s: Scenario, group: string, topic: string, n: number): Promise<{ members: { clientId: string; assignment: Record<string, number[]> }[]; protocol?: string; protocolType?: string }> =>
     s.protocol === 'consumer' ? waitForStableConsumerGroup(bootstrap, group, topic, n, TOPIC_PARTITIONS, 60_000) : waitForStableGroup(bootstrap, group, topic, n, TOPIC_PARTITIONS, 60_000);
 
-  /** 2 members, 6,000 records, a third joins, 6,000 more, the first leaves, 6,000 more; all stopped cleanly. */
-  async function joinLeaveScenario(s: Scenario, name: string) {
-    const topic = `py-${name}`;
-    const group = `py-${name}-group`;
-    await createTopic(bootstrap, topic, TOPIC_PARTITIONS);
-    const a = member(s, group, topic, `${name}-a`);
-    const b = member(s, group, topic, `${name}-b`);
-    const two = await stable(s, group, topic, 2);
-    await produce(bootstrap, topic, roundRobin(topic, TOPIC_PARTITIONS, 6000, (p, i) => `1/${p}/${i}`));
-    await waitFor(() => recordLines([...a.lines, ...b.lines]).length >= 6000, { timeoutMs: 30_000, what: 'the first 6,000 records' });
-    // Exactly once while the membership did not change.
-    const first = coverage(recordLines([...a.lines, ...b.lines]), await endOffsets(bootstrap, topic));
-    expect(first.duplicates).toEqual([]);
-
-    const c = member(s, group, topic, `${name}-c`);
-    await produce(bootstrap, topic, roundRobin(topic, TOPIC_PARTITIONS, 6000, (p, i) => `2/${p}/${i}`), 200);
-    const three = await stable(s, group, topic, 3);
-    for (const m of three.members) expect(m.assignment[topic], JSON.stringify(three.members)).toHaveLength(2);
-
-    expect(await a.stop('SIGTERM'), a.stderr()).toBe(0);
-    await produce(bootstrap, topic, roundRobin(topic, TOPIC_PARTITIONS, 6000, (p, i) => `3/${p}/${i}`), 200);
-    const ends = await endOffsets(bootstrap, topic);
-    const after = await stable(s, group, topic, 2);
-    expect(after.members.map((m) => m.clientId).sort()).toEqual([`${name}-b`, `${name}-c`]);
-
-    const all = () => recordLines([a, b, c].flatMap((p) => p.lines));
-    await waitFor(() => coverage(all(), ends).gaps.length === 0, { timeoutMs: 60_000, what: `all 18,000 records (have ${all().length})` });
-    const cov = coverage(all(), ends);
-    console.log(`${name}: ${cov.total} deliveries for 18,000 records, ${cov.duplicates.length} redelivered`);
-    expect(cov.gaps).toEqual([]);
-    expect(cov.duplicates.length).toBeLessThan(6000);
-
-    expect(await Promise.all([b.stop('SIGTERM'), c.stop('SIGTERM')])).toEqual([0, 0]);
-    expect(await committed(bootstrap, group, topic, TOPIC_PARTITIONS)).toEqual(ends);
-    return { two, three, after };
+  /** groups/common.ts joinLeaveScenario with Python members. */
+  function joinLeaveScenario(s: Scenario, name: string) {
+    return sharedScenario({
+      bootstrap,
+      topic: `py-${name}`,
+      group: `py-${name}-group`,
+      partitions: TOPIC_PARTITIONS,
+      names: [`${name}-a`, `${name}-b`, `${name}-c`],
+      start: (clientId) => member(s, `py-${name}-group`, `py-${name}`, clientId),
+      stable: (n) => stable(s, `py-${name}-group`, `py-${name}`, n),
+      log: (m) => console.log(m),
+    });
   }
 
   it.skipIf(!debian.available)('Debian confluent-kafka 1.7.0, classic protocol (range): join and leave mid-stream', async () => {
@@ -127,7 +93,7 @@ describe('confluent-kafka-python consumer groups against a 3-broker Eddy', () =>
 
   it.skipIf(!venv.available)('PyPI confluent-kafka 2.16.1, group.protocol=consumer (KIP-848): join and leave mid-stream, server-side assignment', async () => {
     const { three } = await joinLeaveScenario({ python: VENV_PYTHON, protocol: 'consumer', extra: [] }, 'pypi-848');
-    const d = three as Awaited<ReturnType<typeof describeConsumerGroup>>;
+    const d = three as unknown as Awaited<ReturnType<typeof describeConsumerGroup>>;
     expect(d.assignor).toBe('uniform');
     // Every member reached the group's assignment epoch, with current = target.
     for (const m of d.members) {

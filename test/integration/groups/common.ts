@@ -294,3 +294,66 @@ export async function waitForStableConsumerGroup(bootstrap: string, group: strin
 export function recordLines(lines: string[]): [number, number][] {
   return lines.filter((l) => /^\d+ \d+$/.test(l)).map((l) => l.split(' ').map(Number) as [number, number]);
 }
+
+/**
+ * The shared membership-change scenario of the client tests, members being processes that print
+ * "partition offset" lines (groups/proc.ts): 2 members, 6,000 records (exactly once), a third joins while 6,000
+ * more arrive, the first is stopped cleanly (SIGTERM: commit + leave), 6,000 more; then the others are stopped.
+ * Checks no gap, redeliveries bounded, final commits at the end offsets. Returns the group views it waited for.
+ */
+export async function joinLeaveScenario<V extends { members: { clientId: string; assignment: Record<string, number[]> }[] }>(opts: {
+  bootstrap: string;
+  topic: string;
+  group: string;
+  partitions: number;
+  start: (clientId: string) => { lines: string[]; stop(signal?: NodeJS.Signals): Promise<number>; stderr(): string };
+  /** Whether a member stopped with SIGTERM closed cleanly (default: exit code 0). */
+  cleanExit?: (code: number, lines: string[]) => boolean;
+  stable: (members: number) => Promise<V>;
+  names: [string, string, string];
+  log?: (msg: string) => void;
+}): Promise<{ two: V; three: V; after: V }> {
+  const { bootstrap, topic, group, partitions, start, stable, names } = opts;
+  const { expect } = await import('vitest');
+  const { waitFor } = await import('../../helpers/wait');
+  await createTopic(bootstrap, topic, partitions);
+  const a = start(names[0]);
+  const b = start(names[1]);
+  const two = await stable(2);
+  await produce(bootstrap, topic, roundRobin(topic, partitions, 6000, (p, i) => `1/${p}/${i}`));
+  await waitFor(() => recordLines([...a.lines, ...b.lines]).length >= 6000, { timeoutMs: 30_000, what: 'the first 6,000 records' });
+  const first = coverage(recordLines([...a.lines, ...b.lines]), await endOffsets(bootstrap, topic));
+  expect(first.gaps).toEqual([]);
+  expect(first.duplicates).toEqual([]);
+
+  const c = start(names[2]);
+  await produce(bootstrap, topic, roundRobin(topic, partitions, 6000, (p, i) => `2/${p}/${i}`), 200);
+  const three = await stable(3);
+  for (const m of three.members) expect(m.assignment[topic], JSON.stringify(three.members)).toHaveLength(partitions / 3);
+
+  const clean = opts.cleanExit ?? ((code: number) => code === 0);
+  const codeA = await a.stop('SIGTERM');
+  expect(clean(codeA, a.lines), `exit ${codeA}: ${a.stderr().slice(-2000)}`).toBe(true);
+  await produce(bootstrap, topic, roundRobin(topic, partitions, 6000, (p, i) => `3/${p}/${i}`), 200);
+  const ends = await endOffsets(bootstrap, topic);
+  const after = await stable(2);
+  expect(after.members.map((m) => m.clientId).sort()).toEqual([names[1], names[2]].sort());
+
+  const all = () => recordLines([a, b, c].flatMap((p) => p.lines));
+  try {
+    await waitFor(() => coverage(all(), ends).gaps.length === 0, { timeoutMs: 60_000, what: `all 18,000 records (have ${all().length})` });
+  } catch (e) {
+    const d = await describeGroup(bootstrap, group).catch((x: Error) => x.message);
+    const committedNow = await committed(bootstrap, group, topic, partitions).catch((x: Error) => x.message);
+    throw new Error(`${(e as Error).message}; gaps ${JSON.stringify(coverage(all(), ends).gaps)}; ends ${ends}; committed ${committedNow}; group ${JSON.stringify(d)}; rebalances a ${a.lines.filter((l) => l.startsWith('{'))} b ${b.lines.filter((l) => l.startsWith('{'))} c ${c.lines.filter((l) => l.startsWith('{'))}`);
+  }
+  const cov = coverage(all(), ends);
+  opts.log?.(`${group}: ${cov.total} deliveries for 18,000 records, ${cov.duplicates.length} redelivered`);
+  expect(cov.gaps).toEqual([]);
+  expect(cov.duplicates.length).toBeLessThan(6000);
+
+  const [codeB, codeC] = await Promise.all([b.stop('SIGTERM'), c.stop('SIGTERM')]);
+  expect(clean(codeB, b.lines) && clean(codeC, c.lines), `exits ${codeB} ${codeC}`).toBe(true);
+  expect(await committed(bootstrap, group, topic, partitions)).toEqual(ends);
+  return { two, three, after };
+}

@@ -37,7 +37,7 @@ export function startProc(cmd: string, args: string[], opts: { env?: NodeJS.Proc
   });
   child.stderr!.on('data', (d: Buffer) => {
     err += d.toString('utf8');
-    if (err.length > 200_000) err = err.slice(-100_000);
+    if (err.length > 64_000_000) err = err.slice(-32_000_000);
   });
   const exited = new Promise<number>((resolve) => {
     child.once('close', (code, signal) => {

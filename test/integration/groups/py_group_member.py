@@ -59,19 +59,19 @@ def on_revoke(consumer, partitions):
 c = Consumer(conf)
 c.subscribe([topic], on_assign=on_assign, on_revoke=on_revoke)
 try:
+    # poll(), one message at a time: librdkafka's batch API (consume(num_messages=...)) can store offsets of
+    # messages it then discards as outdated across a rebalance (confluent-kafka-python #1443, librdkafka 2.0.x
+    # known issues), which loses records with any broker.
     while running:
-        msgs = c.consume(num_messages=500, timeout=0.1)
-        lines = []
-        for m in msgs:
-            if m.error():
-                if m.error().fatal():
-                    raise KafkaException(m.error())
-                sys.stderr.write('error: %s\n' % m.error())
-                continue
-            lines.append('%d %d' % (m.partition(), m.offset()))
-        if lines:
-            sys.stdout.write('\n'.join(lines) + '\n')
-            sys.stdout.flush()
+        m = c.poll(0.1)
+        if m is None:
+            continue
+        if m.error():
+            if m.error().fatal():
+                raise KafkaException(m.error())
+            sys.stderr.write('error: %s\n' % m.error())
+            continue
+        out('%d %d' % (m.partition(), m.offset()))
 finally:
     c.close()
 out(json.dumps({'closed': True}))
