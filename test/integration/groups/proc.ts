@@ -42,7 +42,7 @@ export function startProc(cmd: string, args: string[], opts: { env?: NodeJS.Proc
   const exited = new Promise<number>((resolve) => {
     child.once('close', (code, signal) => {
       live.delete(child);
-      resolve(code ?? 128 + ({ SIGTERM: 15, SIGKILL: 9, SIGINT: 2 } as Record<string, number>)[signal ?? ''] ?? 1);
+      resolve(code ?? 128 + (({ SIGTERM: 15, SIGKILL: 9, SIGINT: 2 } as Record<string, number | undefined>)[signal ?? ''] ?? 1));
     });
     child.once('error', () => resolve(127));
   });

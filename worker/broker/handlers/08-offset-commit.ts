@@ -67,7 +67,7 @@ export const offsetCommitHandler = defineHandler<OffsetCommitRequest, OffsetComm
             );
       // Fill the coordinator's answers back in request order.
       let k = 0;
-      req.topics.forEach((t, i) => {
+      req.topics.forEach((_, i) => {
         if (!codes[i]!.some((c) => c === null)) return;
         const answers = results[k++]!;
         let n = 0;
