@@ -4,12 +4,19 @@
 // on an old version, unknown partition, several batches, bad acks, old versions, timestamps out of range).
 import { afterAll, beforeAll, describe, test } from 'vitest';
 import { kafkaAvailable } from '../helpers/reference-kafka.js';
+import { RawClient } from '../helpers/raw-client.js';
+import { waitFor } from '../helpers/wait.js';
 import { CRC_OFFSET } from '../../worker/protocol/records/record-batch.js';
 import { Compression } from '../../worker/protocol/records/compression.js';
 import { COMMON, ZERO_UUID, decodeRecords, expectSame, keyBy, printToleratedSummary, startPair, type Allow, type Pair, type System } from './harness.js';
 import { T0, batch, createTopic, fetchBody, produce, produceBody, type FetchTarget } from './requests.js';
 
 const kafka = kafkaAvailable();
+
+/** A Produce v9 frame, written without waiting for an answer (acks=0 gets none). */
+function RawClientFrame(body: unknown): Buffer {
+  return RawClient.frame(0, 9, body, 1);
+}
 
 const CODECS = Object.entries(Compression) as [keyof typeof Compression, number][];
 const FETCH_VERSIONS = [4, 11, 12, 13, 17] as const;
@@ -46,6 +53,7 @@ describe.skipIf(!kafka.available)('differential: produce and fetch', () => {
       await createTopic(s, 'pf-small', { configs: { 'max.message.bytes': '1000' } });
       await createTopic(s, 'pf-errors');
       await createTopic(s, 'pf-append-time', { configs: { 'message.timestamp.type': 'LogAppendTime' } });
+      await createTopic(s, 'pf-acks0');
     });
   }, 240_000);
 
@@ -235,6 +243,43 @@ describe.skipIf(!kafka.available)('differential: produce and fetch', () => {
 
   test('read_committed without transactions: the same records, last stable offset = high watermark, no aborted transactions', async () => {
     await same('read committed', async (s) => s.request(1, 12, fetchBody(12, [target(s, 'pf-lz4', 0, 0n)], { isolationLevel: 1 })));
+  });
+
+  test('acks=0: no answer at all, and the record is in the log', async () => {
+    await same('acks 0', async (s) => {
+      const c = await s.connect();
+      c.writeRaw(RawClientFrame(produceBody('pf-acks0', 0, batch([{ key: 'k', value: 'fire and forget' }]), 0)));
+      const answered = await c.nextFrame(500).then(
+        () => true,
+        () => false,
+      );
+      c.close();
+      const fetched = await waitFor(async () => {
+        const r = await s.request(1, 12, fetchBody(12, [target(s, 'pf-acks0', 0, 0n)]));
+        return r.responses[0].partitions[0].highWatermark === 1n ? r : null;
+      });
+      return { answered, fetched };
+    });
+  });
+
+  test('fetch sessions (KIP-227): a full fetch with session epoch 0 asks for a session', async () => {
+    await same(
+      'fetch session',
+      async (s) => {
+        const body = { ...fetchBody(12, [target(s, 'pf-none', 0, 6n)]), sessionId: 0, sessionEpoch: 0 };
+        return s.request(1, 12, body);
+      },
+      [
+        ...ALLOW,
+        {
+          path: 'sessionId',
+          reason: 'KNOWN-GAPS.md "Fetch sessions": Eddy declines sessions (session id 0), so clients keep sending full fetches',
+          normalize: (id: number) => (id !== 0 ? 'a session id' : id),
+          eddy: 0,
+          kafka: 'a session id',
+        },
+      ],
+    );
   });
 
   test('a current leader epoch newer than the leader is UNKNOWN_LEADER_EPOCH', async () => {

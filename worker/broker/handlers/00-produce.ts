@@ -182,10 +182,22 @@ export const produceHandler = defineHandler<ProduceRequest, ProduceResponse>({
     );
     if (acks === 0) return null;
 
+    // KIP-951 (v10+): a NOT_LEADER_OR_FOLLOWER answer names the current leader and, at the top level, where it
+    // listens, so the client can retry without a Metadata round trip.
+    const leaderEndpoints = new Map<number, { nodeId: number; host: string; port: number; rack: string | null }>();
+    const currentLeader = (topicName: string, index: number, errorCode: number) => {
+      if (errorCode !== ErrorCode.NOT_LEADER_OR_FOLLOWER) return { leaderId: -1, leaderEpoch: -1 };
+      const meta = broker.metadata.topicsByName.get(topicName)?.partitions[index];
+      const registration = meta && broker.metadata.liveBrokers.has(meta.leader) ? broker.metadata.brokers.get(meta.leader) : undefined;
+      if (!meta || !registration) return { leaderId: -1, leaderEpoch: -1 };
+      leaderEndpoints.set(meta.leader, { nodeId: meta.leader, host: registration.host, port: registration.port, rack: registration.rack });
+      return { leaderId: meta.leader, leaderEpoch: meta.leaderEpoch };
+    };
     const responses: ProduceResponseTopicProduceResponse[] = topics.map((t) => ({
       name: t.name,
       partitionResponses: t.outcomes.map(
         (o): ProduceResponsePartitionProduceResponse => ({
+          currentLeader: currentLeader(t.name, o.index, o.result.errorCode),
           index: o.index,
           errorCode: o.result.errorCode,
           baseOffset: BigInt(o.result.baseOffset),
@@ -197,6 +209,6 @@ export const produceHandler = defineHandler<ProduceRequest, ProduceResponse>({
         }),
       ),
     }));
-    return { responses, throttleTimeMs: 0 };
+    return { responses, throttleTimeMs: 0, nodeEndpoints: [...leaderEndpoints.values()].sort((x, y) => x.nodeId - y.nodeId) };
   },
 });

@@ -3,7 +3,8 @@
 // high-watermark events until enough arrives or max_wait_ms passes (Kafka's delayed fetch purgatory).
 // Size limits follow KIP-74: the first batch of the first partition with data is returned even when it is
 // larger than max_bytes / partition_max_bytes; later partitions only get batches that fit.
-// Fetch sessions (KIP-227) are declined with session id 0, so clients send full fetches.
+// Fetch sessions (KIP-227) are declined with session id 0, so clients send full fetches. From v11 followers serve
+// consumers too (KIP-392), with no preferred read replica of their own.
 import { ErrorCode } from '../../protocol/errors.js';
 import { ZERO_UUID } from '../../protocol/primitives.js';
 import {
@@ -55,7 +56,10 @@ function resolveTargets(req: FetchRequest, version: number, broker: BrokerContex
       else if (!meta) target.errorCode = ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
       else {
         const part = broker.replicas.get(topic.topicId, p.partition);
-        if (!part || meta.leader !== broker.brokerId) target.errorCode = ErrorCode.NOT_LEADER_OR_FOLLOWER;
+        // KIP-392: from v11 a consumer's fetch carries client metadata, and then a follower serves it too (up to
+        // its own high watermark); older versions must go to the leader.
+        const servesConsumers = meta.leader === broker.brokerId || (version >= 11 && meta.replicas.includes(broker.brokerId));
+        if (!part || !servesConsumers) target.errorCode = ErrorCode.NOT_LEADER_OR_FOLLOWER;
         else if (target.currentLeaderEpoch >= 0 && target.currentLeaderEpoch < part.leaderEpoch) target.errorCode = ErrorCode.FENCED_LEADER_EPOCH;
         else if (target.currentLeaderEpoch > part.leaderEpoch) target.errorCode = ErrorCode.UNKNOWN_LEADER_EPOCH;
         else target.partition = part;
