@@ -79,15 +79,17 @@ describe.skipIf(!kafka.available)('differential: idempotent producer', () => {
     });
   });
 
-  test('InitProducerId v3+ with an existing id and epoch (an epoch bump request)', async () => {
-    await same('init producer id bump', async (s) => {
+  test('InitProducerId v3+ with an id and epoch: a fresh id again; only one of the two set is INVALID_REQUEST', async () => {
+    await same('init producer id with id and epoch', async (s) => {
       const first = await initProducerId(s);
-      return s.request(22, 4, { transactionalId: null, transactionTimeoutMs: 60_000, producerId: first.producerId, producerEpoch: first.producerEpoch });
-    }, [
-      ...ALLOW,
-      // Kafka bumps the epoch of the same id; Eddy hands out a fresh id with epoch 0 (both are valid to a client).
-      { path: 'producerEpoch', reason: 'KNOWN-GAPS.md "Idempotent epoch bump": Kafka bumps the epoch of the same producer id, Eddy hands out a new id', eddy: 0, kafka: 1 },
-    ]);
+      const body = (producerId: bigint, producerEpoch: number) => ({ transactionalId: null, transactionTimeoutMs: 60_000, producerId, producerEpoch });
+      return {
+        again: await s.request(22, 4, body(first.producerId, first.producerEpoch)),
+        unknownId: await s.request(22, 4, body(123_456n, 5)),
+        epochWithoutId: await s.request(22, 4, body(-1n, 3)),
+        idWithoutEpoch: await s.request(22, 3, body(first.producerId, -1)),
+      };
+    });
   });
 
   test('in-order sequences, a retried last batch, a retried older batch, a gap, an overlapping retry', async () => {

@@ -22,6 +22,10 @@ export const initProducerIdHandler = defineHandler<InitProducerIdRequest, InitPr
     if (req.transactionalId !== null) {
       return { throttleTimeMs: 0, errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, producerId: -1n, producerEpoch: -1 };
     }
+    // v3+ (KIP-360): an id and an epoch come together or not at all (Kafka's KafkaApis answers INVALID_REQUEST).
+    if ((req.producerId ?? -1n) === -1n ? (req.producerEpoch ?? -1) !== -1 : (req.producerEpoch ?? -1) === -1) {
+      return { throttleTimeMs: 0, errorCode: ErrorCode.INVALID_REQUEST, producerId: -1n, producerEpoch: -1 };
+    }
     const producerId = await broker.producerIds.nextId();
     return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, producerId: BigInt(producerId), producerEpoch: 0 };
   },
