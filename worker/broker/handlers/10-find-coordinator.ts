@@ -17,7 +17,6 @@ const TRANSACTION = 1;
 
 function lookup(broker: BrokerContext, key: string, keyType: number) {
   if (keyType === GROUP) {
-    if (key === '') return { errorCode: ErrorCode.INVALID_REQUEST, errorMessage: 'Group id must not be empty.', nodeId: -1, host: '', port: -1 };
     const c = broker.groups.findCoordinator(key);
     return { ...c, errorMessage: c.errorCode === ErrorCode.NONE ? null : 'The coordinator is not available.' };
   }

@@ -203,17 +203,9 @@ export class ClassicGroup {
     if (this.state === 'Stable' && sameProtocols) {
       // A static member restarting with the same subscription gets its assignment back without a rebalance.
       member.protocols = req.protocols;
-      return this.persist(now).then(() => ({
-        errorCode: ErrorCode.NONE,
-        generationId: this.generationId,
-        protocolType: this.protocolType,
-        protocolName: this.protocolName,
-        leader: this.leaderId ?? '',
-        memberId: newMemberId,
-        members: [],
-        // The leader rejoining must not recompute an assignment for a generation that already has one.
-        skipAssignment: this.leaderId === newMemberId,
-      }));
+      // The leader gets the member list (as Kafka sends it) but must not recompute the assignment of a
+      // generation that already has one (skipAssignment, KIP-814).
+      return this.persist(now).then(() => ({ ...this.joinResponse(newMemberId), skipAssignment: this.leaderId === newMemberId }));
     }
     member.protocols = req.protocols;
     return this.awaitJoin(member, now);
@@ -398,8 +390,13 @@ export class ClassicGroup {
     const fail = (errorCode: number): Promise<SyncResult> => Promise.resolve({ errorCode, protocolType: null, protocolName: null, assignment: EMPTY });
     const member = this.members.get(req.memberId);
     if (this.state === 'Dead') return fail(ErrorCode.COORDINATOR_NOT_AVAILABLE);
+    // A fenced incarnation of a static member hears FENCED_INSTANCE_ID before anything else.
+    if (req.groupInstanceId !== null) {
+      const current = this.staticMembers.get(req.groupInstanceId);
+      if (current === undefined) return fail(ErrorCode.UNKNOWN_MEMBER_ID);
+      if (current !== req.memberId) return fail(ErrorCode.FENCED_INSTANCE_ID);
+    }
     if (!member) return fail(ErrorCode.UNKNOWN_MEMBER_ID);
-    if (req.groupInstanceId !== null && this.staticMembers.get(req.groupInstanceId) !== req.memberId) return fail(ErrorCode.FENCED_INSTANCE_ID);
     if (req.generationId !== this.generationId) return fail(ErrorCode.ILLEGAL_GENERATION);
     if ((req.protocolType !== null && req.protocolType !== this.protocolType) || (req.protocolName !== null && req.protocolName !== this.protocolName)) {
       return fail(ErrorCode.INCONSISTENT_GROUP_PROTOCOL);
@@ -460,7 +457,8 @@ export class ClassicGroup {
     const member = this.members.get(req.memberId);
     if (req.groupInstanceId !== null) {
       const current = this.staticMembers.get(req.groupInstanceId);
-      if (current !== undefined && current !== req.memberId) return ErrorCode.FENCED_INSTANCE_ID;
+      if (current === undefined) return ErrorCode.UNKNOWN_MEMBER_ID;
+      if (current !== req.memberId) return ErrorCode.FENCED_INSTANCE_ID;
     }
     if (!member) return ErrorCode.UNKNOWN_MEMBER_ID;
     if (req.generationId !== this.generationId) return ErrorCode.ILLEGAL_GENERATION;
@@ -649,18 +647,22 @@ export class ClassicGroup {
     return [{ type: 'groupMetadata', group: this.groupId, value: null }];
   }
 
-  /** OffsetCommit validation for members of this group (Kafka's ClassicGroup.validateOffsetCommit). */
+  /** OffsetCommit validation (Kafka's ClassicGroup.validateOffsetCommit, in its order of checks). */
   validateOffsetCommit(memberId: string, groupInstanceId: string | null, generationId: number): number {
     if (this.state === 'Dead') return ErrorCode.COORDINATOR_NOT_AVAILABLE;
-    if (generationId < 0 && this.isEmpty && memberId === '') return ErrorCode.NONE;
-    if (groupInstanceId !== null) {
-      const current = this.staticMembers.get(groupInstanceId);
-      if (current !== undefined && current !== memberId) return ErrorCode.FENCED_INSTANCE_ID;
+    // Commits from outside the group (admin tools, assign()-mode consumers) while nobody is in it.
+    if (generationId < 0 && this.isEmpty) return ErrorCode.NONE;
+    if (generationId >= 0 || memberId !== '' || groupInstanceId !== null) {
+      if (groupInstanceId !== null) {
+        const current = this.staticMembers.get(groupInstanceId);
+        if (current !== undefined && current !== memberId) return ErrorCode.FENCED_INSTANCE_ID;
+      }
+      if (!this.members.has(memberId)) return ErrorCode.UNKNOWN_MEMBER_ID;
+      if (generationId !== this.generationId) return ErrorCode.ILLEGAL_GENERATION;
+      if (this.state === 'CompletingRebalance') return ErrorCode.REBALANCE_IN_PROGRESS;
+      return ErrorCode.NONE;
     }
-    if (!this.members.has(memberId)) return ErrorCode.UNKNOWN_MEMBER_ID;
-    if (generationId !== this.generationId) return ErrorCode.ILLEGAL_GENERATION;
-    if (this.state === 'CompletingRebalance') return ErrorCode.REBALANCE_IN_PROGRESS;
-    return ErrorCode.NONE;
+    return ErrorCode.UNKNOWN_MEMBER_ID;
   }
 
   describeMembers(): { memberId: string; groupInstanceId: string | null; clientId: string; clientHost: string; metadata: Buffer; assignment: Buffer }[] {

@@ -164,11 +164,8 @@ export class ConsumerGroup {
       heartbeatIntervalMs: 0,
       assignment: null,
     });
-    const invalid = this.validate(req);
-    if (invalid) return fail(ErrorCode.INVALID_REQUEST, invalid);
-    if (req.serverAssignor !== null && !SERVER_ASSIGNORS.includes(req.serverAssignor as AssignorName)) {
-      return fail(ErrorCode.UNSUPPORTED_ASSIGNOR, `ServerAssignor ${req.serverAssignor} is not supported. Supported assignors: ${SERVER_ASSIGNORS.join(', ')}.`);
-    }
+    const invalid = ConsumerGroup.validate(req);
+    if (invalid) return fail(invalid.errorCode, invalid.message);
     const records: GroupRecord[] = [];
 
     if (req.memberEpoch === LEAVE_EPOCH || req.memberEpoch === STATIC_LEAVE_EPOCH) {
@@ -291,12 +288,22 @@ export class ConsumerGroup {
     };
   }
 
-  private validate(req: ConsumerHeartbeatRequest): string | null {
+  /** Request checks Kafka makes before looking at any group (so a bad request is refused the same way everywhere). */
+  static validate(req: ConsumerHeartbeatRequest): { errorCode: number; message: string } | null {
+    const bad = ConsumerGroup.invalidReason(req);
+    if (bad) return { errorCode: ErrorCode.INVALID_REQUEST, message: bad };
+    if (req.serverAssignor !== null && !SERVER_ASSIGNORS.includes(req.serverAssignor as AssignorName)) {
+      return { errorCode: ErrorCode.UNSUPPORTED_ASSIGNOR, message: `ServerAssignor ${req.serverAssignor} is not supported. Supported assignors: ${SERVER_ASSIGNORS.join(', ')}.` };
+    }
+    return null;
+  }
+
+  private static invalidReason(req: ConsumerHeartbeatRequest): string | null {
     if (req.memberEpoch === 0) {
       if (req.memberId === '' && req.version >= 1) return 'MemberId can\'t be empty.';
       if (req.rebalanceTimeoutMs === -1) return 'RebalanceTimeoutMs must be provided in first request.';
       if (req.topicPartitions === null || req.topicPartitions.length > 0) return 'TopicPartitions must be empty when (re-)joining.';
-      if ((req.subscribedTopicNames === null || req.subscribedTopicNames.length === 0) && !req.subscribedTopicRegex) {
+      if (req.subscribedTopicNames === null && req.subscribedTopicRegex === null) {
         return 'SubscribedTopicNames or SubscribedTopicRegex must be set in first request.';
       }
     } else if (req.memberEpoch > 0 || req.memberEpoch === LEAVE_EPOCH || req.memberEpoch === STATIC_LEAVE_EPOCH) {

@@ -356,7 +356,8 @@ export class GroupCoordinator implements GroupHost, ConsumerGroupHost {
     const { shard, errorCode } = this.shardFor(groupId);
     if (!shard) return err(errorCode);
     const group = this.groupOf(shard, groupId);
-    if (!(group instanceof ClassicGroup)) return err(group ? ErrorCode.INCONSISTENT_GROUP_PROTOCOL : ErrorCode.UNKNOWN_MEMBER_ID);
+    // Classic calls for a member a KIP-848 group does not know: UNKNOWN_MEMBER_ID, as Kafka answers.
+    if (!(group instanceof ClassicGroup)) return err(ErrorCode.UNKNOWN_MEMBER_ID);
     return group.sync(req, this.now());
   }
 
@@ -365,7 +366,7 @@ export class GroupCoordinator implements GroupHost, ConsumerGroupHost {
     const { shard, errorCode } = this.shardFor(groupId);
     if (!shard) return errorCode;
     const group = this.groupOf(shard, groupId);
-    if (!(group instanceof ClassicGroup)) return group ? ErrorCode.INCONSISTENT_GROUP_PROTOCOL : ErrorCode.UNKNOWN_MEMBER_ID;
+    if (!(group instanceof ClassicGroup)) return ErrorCode.UNKNOWN_MEMBER_ID;
     return group.heartbeat(req, this.now());
   }
 
@@ -392,14 +393,14 @@ export class GroupCoordinator implements GroupHost, ConsumerGroupHost {
     topics: { name: string; partitions: { partitionIndex: number; committedOffset: bigint; committedLeaderEpoch: number; committedMetadata: string | null }[] }[],
   ): Promise<number[][]> {
     const all = (code: number) => topics.map((t) => t.partitions.map(() => code));
-    if (groupId === '') return all(ErrorCode.INVALID_GROUP_ID);
+    // An empty group id is a group like any other for offsets (Kafka 4 stores them).
     const { shard, errorCode } = this.shardFor(groupId);
     if (!shard) return all(errorCode);
     let group = this.groupOf(shard, groupId);
     const now = this.now();
     let groupError: number;
     if (!group) {
-      if (generationOrEpoch >= 0 || memberId !== '') groupError = ErrorCode.ILLEGAL_GENERATION;
+      if (generationOrEpoch >= 0) groupError = ErrorCode.ILLEGAL_GENERATION;
       else {
         // A commit from outside any group (admin tools, assign()-mode consumers) creates an empty group.
         group = new ClassicGroup(groupId, this.groupConfig, this, now);
@@ -420,7 +421,8 @@ export class GroupCoordinator implements GroupHost, ConsumerGroupHost {
       return t.partitions.map((p) => {
         if (!topic || p.partitionIndex < 0 || p.partitionIndex >= topic.partitions.length) return ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
         const metadata = p.committedMetadata ?? '';
-        if (Buffer.byteLength(metadata) > maxMetadata) return ErrorCode.OFFSET_METADATA_TOO_LARGE;
+        // Kafka compares the string's length (UTF-16 units), not its encoded size.
+        if (metadata.length > maxMetadata) return ErrorCode.OFFSET_METADATA_TOO_LARGE;
         records.push({
           type: 'offset',
           group: groupId,
@@ -517,7 +519,6 @@ export class GroupCoordinator implements GroupHost, ConsumerGroupHost {
   }
 
   async deleteGroup(groupId: string): Promise<number> {
-    if (groupId === '') return ErrorCode.INVALID_GROUP_ID;
     const { shard, errorCode } = this.shardFor(groupId);
     if (!shard) return errorCode;
     const group = shard.groups.get(groupId);
