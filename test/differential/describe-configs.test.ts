@@ -14,21 +14,6 @@ const ALLOW: Allow[] = [
   ...COMMON,
   { path: 'results', reason: 'result order is not part of the contract', normalize: keyBy('resourceName') },
   { path: 'results[*].configs', reason: 'config order is not part of the contract', normalize: keyBy('name') },
-  {
-    path: 'results[*].configs["min.insync.replicas"].configSource',
-    reason: 'KNOWN-GAPS.md "min.insync.replicas source": Kafka 4.4 has a cluster dynamic default (3), Eddy the static default (5)',
-    eddy: 5,
-    kafka: 3,
-  },
-  {
-    path: 'results[*].configs["min.insync.replicas"].synonyms',
-    reason: 'KNOWN-GAPS.md "min.insync.replicas source": Kafka lists the cluster dynamic default (source 3) before the static one',
-    normalize: (syn: { source: number }[]) => syn.map((x) => x.source),
-    cases: [
-      { eddy: [5], kafka: [3, 5] },
-      { eddy: [1, 5], kafka: [1, 3, 5] },
-    ],
-  },
 ];
 
 function describeBody(resources: { resourceType: number; resourceName: string; configurationKeys: string[] | null }[], includeSynonyms: boolean) {

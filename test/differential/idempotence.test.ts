@@ -15,17 +15,14 @@ const pidShape = (v: unknown) => (typeof v === 'bigint' && v >= 0n ? 'a producer
 
 const ALLOW: Allow[] = [
   ...COMMON,
+  {
+    path: '**.logAppendTimeMs',
+    reason: 'a retried batch reports the cached batch\'s max timestamp (the producer clock): compared by shape',
+    normalize: (t: bigint) => (t >= T0 && t < T0 + 1_000_000n ? 'the batch max timestamp' : t),
+  },
   { path: '**.records', reason: 'record sets compared as decoded batches', normalize: decodeRecords },
   { path: '**.producerId', reason: 'allocated per cluster: compared by shape', normalize: pidShape },
   { path: '**.records[*].crc', reason: 'covers the producer id, which differs (the CRC itself is verified when decoding)', normalize: () => 'crc' },
-  {
-    path: '**.logAppendTimeMs',
-    reason:
-      'KNOWN-GAPS.md "Duplicate batch append time": for a retried batch Kafka reports the cached batch\'s max timestamp as logAppendTimeMs, Eddy -1',
-    normalize: (t: bigint) => (t >= T0 && t < T0 + 1_000_000n ? 'the batch max timestamp' : t),
-    eddy: -1n,
-    kafka: 'the batch max timestamp',
-  },
 ];
 
 /** Retriable InitProducerId errors a client waits out (Kafka's first call loads its producer-id block). */

@@ -136,12 +136,6 @@ describe.skipIf(!kafka.available)('differential: produce and fetch', () => {
   test('two batches for one partition, an empty record set, a control batch, cut-off batches: INVALID_RECORD / CORRUPT_MESSAGE', async () => {
     const allow: Allow[] = [
       ...ALLOW,
-      {
-        path: '[*].errorCode',
-        reason: 'KNOWN-GAPS.md "Truncated produce batch": Kafka finds no whole batch (INVALID_RECORD), Eddy says CORRUPT_MESSAGE',
-        eddy: 2,
-        kafka: 87,
-      },
     ];
     await same('invalid payloads', async (s) => [
       await produce(s, 9, 'pf-errors', 0, Buffer.concat([batch([{ value: 'a' }]), batch([{ value: 'b' }])])),

@@ -34,12 +34,6 @@ function createBody(topics: TopicSpec[], validateOnly = false) {
 const CREATE_ALLOW: Allow[] = [
   ...COMMON,
   { path: '**.configs', reason: 'config order is not part of the contract', normalize: keyBy('name') },
-  {
-    path: '**.configs["min.insync.replicas"].configSource',
-    reason: 'KNOWN-GAPS.md "min.insync.replicas source": Kafka 4.4 has a cluster dynamic default (3), Eddy the static default (5)',
-    eddy: 5,
-    kafka: 3,
-  },
   // Kafka answers Metadata and DeleteTopics in hash order, not request order; clients match results by name.
   { path: '**.topics', reason: 'result order is not part of the contract', normalize: keyBy('name') },
   { path: '**.responses', reason: 'result order is not part of the contract', normalize: keyBy('name') },

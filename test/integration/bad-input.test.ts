@@ -251,10 +251,10 @@ describe('produce validation', () => {
     c.close();
   });
 
-  test('a truncated batch is CORRUPT_MESSAGE', async () => {
+  test('a truncated batch (no whole batch in the payload) is INVALID_RECORD, as Kafka answers', async () => {
     const c = await RawClient.open(port);
     const b = batch(['truncated record batch']);
-    expect((await produce(c, 'good', 0, b.subarray(0, b.length - 5))).errorCode).toBe(ErrorCode.CORRUPT_MESSAGE);
+    expect((await produce(c, 'good', 0, b.subarray(0, b.length - 5))).errorCode).toBe(ErrorCode.INVALID_RECORD);
     c.close();
   });
 

@@ -62,7 +62,7 @@ export const TOPIC_CONFIGS: readonly ConfigDef[] = [
   { name: 'min.compaction.lag.ms', type: 'long', defaultValue: '0', brokerSynonym: 'log.cleaner.min.compaction.lag.ms', min: 0 },
   // Kafka 4.4 reports this one from a cluster dynamic default (see clusterDynamicDefault); switching it on here is
   // ready but changes kafka-topics --describe output that test/integration/clients-java.test.ts pins (KNOWN-GAPS.md).
-  { name: 'min.insync.replicas', type: 'int', defaultValue: '1', brokerSynonym: 'min.insync.replicas', clusterDynamicDefault: false, min: 1 },
+  { name: 'min.insync.replicas', type: 'int', defaultValue: '1', brokerSynonym: 'min.insync.replicas', clusterDynamicDefault: true, min: 1 },
   { name: 'preallocate', type: 'boolean', defaultValue: 'false', brokerSynonym: 'log.preallocate' },
   { name: 'remote.copy.lag.bytes', type: 'long', defaultValue: '-1', brokerSynonym: 'log.remote.copy.lag.bytes', min: -1 },
   { name: 'remote.copy.lag.ms', type: 'long', defaultValue: '0', brokerSynonym: 'log.remote.copy.lag.ms', min: 0 },

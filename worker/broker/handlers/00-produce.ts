@@ -93,9 +93,7 @@ function frameOneBatch(records: Buffer | null): number | null {
   } catch {
     return ErrorCode.CORRUPT_MESSAGE;
   }
-  // Known gap (test/differential/KNOWN-GAPS.md "Truncated produce batch"): Kafka finds no whole batch in a cut-off
-  // payload and answers INVALID_RECORD; Eddy keeps CORRUPT_MESSAGE, which test/integration/bad-input.test.ts pins.
-  if (count === 0 && batches.partialBytes > 0) return ErrorCode.CORRUPT_MESSAGE;
+  // A cut-off payload holds no whole batch: Kafka answers INVALID_RECORD ("at least one record batch").
   return count === 1 ? null : ErrorCode.INVALID_RECORD;
 }
 

@@ -203,7 +203,8 @@ export class Partition {
           errorMessage: null,
           baseOffset: check.batch.baseOffset,
           lastOffset: check.batch.lastOffset,
-          logAppendTime: logAppendTime ?? -1,
+          // Kafka answers a duplicate with the cached batch's (max) timestamp.
+          logAppendTime: check.batch.timestamp,
           logStartOffset: this.logStartOffset,
           committed: done,
         };
@@ -213,7 +214,7 @@ export class Partition {
         lastSeq,
         baseOffset: this.nextOffset,
         lastOffset: this.nextOffset + header.lastOffsetDelta,
-        timestamp: this.host.now(),
+        timestamp: logAppendTime ?? Number(header.maxTimestamp),
       });
       this.producers.set(producerId, producerUpdate);
     }
@@ -454,7 +455,7 @@ export class Partition {
             lastSeq: lastSeqOf(h.baseSequence, h.recordCount),
             baseOffset: base,
             lastOffset: last,
-            timestamp: this.host.now(),
+            timestamp: Number(h.maxTimestamp),
           }),
         );
       }
