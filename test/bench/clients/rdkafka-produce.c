@@ -1,18 +1,17 @@
 /*
  * A librdkafka producer for benchmarks: sends COUNT records of SIZE bytes (no key) as fast as the client
- * allows and prints one JSON line with what was acknowledged and how long it took. Compiled at bench time
- * against the system librdkafka (Debian librdkafka-dev).
+ * allows and prints one JSON line with what was acknowledged, how long it took, and the latency of each
+ * record from produce() to its delivery report (µs: p50/p90/p99/p99.9/max) — like ProducerPerformance's
+ * per-record latency, so under an unthrottled load it is mostly time spent queued in the client.
  *
  * usage: rdkafka-produce BOOTSTRAP TOPIC COUNT SIZE [key=value librdkafka config ...]
  */
-#include <librdkafka/rdkafka.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <time.h>
+#include "bench-common.h"
 
 static long delivered = 0, failed = 0;
 static rd_kafka_resp_err_t first_error = RD_KAFKA_RESP_ERR_NO_ERROR;
+static histogram latency;
+static int64_t t0;
 
 static void on_delivery(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque) {
   (void)rk;
@@ -22,13 +21,9 @@ static void on_delivery(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaqu
     if (!first_error) first_error = m->err;
   } else {
     delivered++;
+    int64_t sent_us = (int64_t)(intptr_t)m->_private;
+    hist_add(&latency, (now_ns() - t0) / 1000 - sent_us);
   }
-}
-
-static double now_seconds(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 int main(int argc, char **argv) {
@@ -45,29 +40,29 @@ int main(int argc, char **argv) {
     fprintf(stderr, "%s\n", err);
     return 2;
   }
-  for (int i = 5; i < argc; i++) {
-    char *eq = strchr(argv[i], '=');
-    if (!eq) continue;
-    *eq = '\0';
-    if (rd_kafka_conf_set(conf, argv[i], eq + 1, err, sizeof err) != RD_KAFKA_CONF_OK) {
-      fprintf(stderr, "%s\n", err);
-      return 2;
-    }
-  }
+  if (apply_configs(conf, argc - 5, argv + 5, "producer.") != 0) return 2;
   rd_kafka_conf_set_dr_msg_cb(conf, on_delivery);
   rd_kafka_t *rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof err);
   if (!rk) {
     fprintf(stderr, "%s\n", err);
     return 2;
   }
+  hist_init(&latency);
   char *payload = malloc(size);
   for (int i = 0; i < size; i++) payload[i] = 'a' + (i % 26);
+  /* Learn the partitions first so that the timed part does not include the first metadata round trip. */
+  if (topic_partitions(rk, topic) < 0) {
+    fprintf(stderr, "topic %s not found\n", topic);
+    return 1;
+  }
 
-  double start = now_seconds();
+  t0 = now_ns();
   for (long i = 0; i < count; i++) {
     for (;;) {
+      intptr_t sent_us = (intptr_t)((now_ns() - t0) / 1000);
       rd_kafka_resp_err_t e = rd_kafka_producev(rk, RD_KAFKA_V_TOPIC(topic), RD_KAFKA_V_VALUE(payload, size),
-                                                RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_END);
+                                                RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+                                                RD_KAFKA_V_OPAQUE((void *)sent_us), RD_KAFKA_V_END);
       if (e == RD_KAFKA_RESP_ERR_NO_ERROR) break;
       if (e != RD_KAFKA_RESP_ERR__QUEUE_FULL) {
         fprintf(stderr, "produce failed: %s\n", rd_kafka_err2str(e));
@@ -78,10 +73,13 @@ int main(int argc, char **argv) {
     if ((i & 1023) == 0) rd_kafka_poll(rk, 0);
   }
   rd_kafka_flush(rk, 120000);
-  double seconds = now_seconds() - start;
-  printf("{\"records\":%ld,\"failed\":%ld,\"bytes\":%ld,\"seconds\":%.6f,\"error\":\"%s\",\"librdkafka\":\"%s\"}\n", delivered,
+  double seconds = (now_ns() - t0) / 1e9;
+  printf("{\"records\":%ld,\"failed\":%ld,\"bytes\":%ld,\"seconds\":%.6f,\"error\":\"%s\",\"librdkafka\":\"%s\",", delivered,
          failed, delivered * (long)size, seconds, first_error ? rd_kafka_err2str(first_error) : "", rd_kafka_version_str());
+  hist_print_json(&latency);
+  printf("}\n");
+  fflush(stdout);
   rd_kafka_destroy(rk);
   free(payload);
-  return failed > 0 ? 1 : 0;
+  return failed > 0 || delivered != count ? 1 : 0;
 }

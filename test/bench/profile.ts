@@ -1,0 +1,163 @@
+// Profiling pass: Eddy alone (3 brokers) under `node --cpu-prof` (worker threads inherit the flag, so every
+// broker writes its own profile) for three workloads of the benchmark, then the top functions by self time.
+//   produce   (a) librdkafka producer, 100-byte records, 6 partitions, RF=1, acks=1
+//   consume   (c) librdkafka assign() consumer reading that topic from the start (data written by an
+//                 unprofiled run on the same data dir, so the profile holds only the reads)
+//   metadata  (g) create 10 × 1,000 partitions, then full Metadata requests
+//   e2e       (d) 10 s of end-to-end traffic at 10,000 msg/s, RF=3, acks=all (per-request costs)
+//
+//   node --import tsx test/bench/profile.ts [--records N] [--out FILE.md] [--dir PROFILE_DIR] [--top N]
+// Build first (npm run build). Profiles stay in PROFILE_DIR (default: a temp dir); the summary is printed
+// and, with --out, written as markdown (test/bench/PROFILE.md holds the latest, with the analysis).
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { createTopics, metadataLatencies } from './lib/admin.js';
+import { compileClients, rdkafkaConsume, rdkafkaE2e, rdkafkaProduce } from './lib/clients.js';
+import { describeMachine } from './lib/machine.js';
+import { percentile } from './lib/results.js';
+import { startEddy, type Cluster } from './lib/systems.js';
+import { summarize, topTable } from './cpuprofile-top.js';
+import { E2E_CONFIG, PARTITIONS, RDKAFKA_PRODUCER, RECORD_SIZE } from './scenarios/load.js';
+import { createManyPartitions } from './scenarios/partitions.js';
+
+const { values } = parseArgs({
+  options: { records: { type: 'string' }, out: { type: 'string' }, dir: { type: 'string' }, top: { type: 'string' }, interval: { type: 'string' } },
+});
+const RECORDS = Number(values.records ?? 3_000_000);
+const TOP = Number(values.top ?? 20);
+const INTERVAL_US = Number(values.interval ?? 250);
+const root = values.dir ?? mkdtempSync(join(tmpdir(), 'eddy-profile-'));
+
+function profiled(name: string, dataDir?: string): Promise<Cluster> {
+  const dir = join(root, name);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  return startEddy({ nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${dir}`, `--cpu-prof-interval=${INTERVAL_US}`], ...(dataDir ? { dataDir } : {}) });
+}
+
+/** Profiles of one run: thread 0 is the main thread (supervisor/controller), the others the brokers. */
+function profileFiles(name: string): { main: string[]; brokers: string[] } {
+  const dir = join(root, name);
+  const files = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'));
+  // CPU.<date>.<time>.<pid>.<thread id>.<seq>.cpuprofile
+  const thread = (f: string) => Number(f.split('.').at(-3));
+  return {
+    main: files.filter((f) => thread(f) === 0).map((f) => join(dir, f)),
+    brokers: files.filter((f) => thread(f) !== 0).map((f) => join(dir, f)),
+  };
+}
+
+const sections: string[] = [];
+
+function report(name: string, title: string, measured: string): void {
+  const { main, brokers } = profileFiles(name);
+  const b = summarize(brokers);
+  const m = summarize(main);
+  const text = [
+    `### ${title}`,
+    '',
+    measured,
+    '',
+    `Broker threads (${brokers.length}, summed): ${(b.busyMs / 1000).toFixed(2)} s busy of ${(b.totalMs / 1000).toFixed(1)} s sampled per thread × ${brokers.length}. Top ${TOP} by self time:`,
+    '',
+    topTable(b, TOP),
+    '',
+    `Main thread (supervisor/controller): ${(m.busyMs / 1000).toFixed(2)} s busy. Top 8:`,
+    '',
+    topTable(m, 8),
+    '',
+  ].join('\n');
+  sections.push(text);
+  console.log(`\n${text}`);
+}
+
+async function main(): Promise<void> {
+  compileClients();
+  const started = Date.now();
+
+  // (a) produce
+  {
+    const c = await profiled('produce');
+    try {
+      await createTopics(c.ports[0]!, [{ name: 'rf1', partitions: PARTITIONS, replicationFactor: 1 }]);
+      const r = await rdkafkaProduce(c.bootstrap, 'rf1', RECORDS, RECORD_SIZE, { acks: '1', ...RDKAFKA_PRODUCER });
+      await c.stop();
+      report('produce', '(a) produce', `${RECORDS.toLocaleString('en-US')} × ${RECORD_SIZE} B records, librdkafka, acks=1, ${PARTITIONS} partitions RF=1: ${Math.round(r.records / r.seconds).toLocaleString('en-US')} records/s under the profiler (${r.seconds.toFixed(2)} s).`);
+    } finally {
+      await c.stop();
+    }
+  }
+
+  // (c) consume: write the data unprofiled, then profile a restarted Eddy reading it.
+  {
+    const dataDir = mkdtempSync(join(tmpdir(), 'eddy-profile-data-'));
+    try {
+      const w = await startEddy({ dataDir });
+      try {
+        await createTopics(w.ports[0]!, [{ name: 'rf1', partitions: PARTITIONS, replicationFactor: 1 }]);
+        await rdkafkaProduce(w.bootstrap, 'rf1', RECORDS, RECORD_SIZE, { acks: '1', ...RDKAFKA_PRODUCER });
+      } finally {
+        await w.stop();
+      }
+      const c = await profiled('consume', dataDir);
+      const rates: number[] = [];
+      try {
+        for (let i = 0; i < 3; i++) {
+          const r = await rdkafkaConsume(c.bootstrap, 'rf1', {});
+          rates.push(Math.round(r.records / r.seconds));
+        }
+      } finally {
+        await c.stop();
+      }
+      report('consume', '(c) consume', `3 reads of ${RECORDS.toLocaleString('en-US')} records (librdkafka, assign()), after a restart: ${rates.map((r) => r.toLocaleString('en-US')).join(', ')} records/s under the profiler.`);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }
+
+  // (g) 10K partitions + Metadata
+  {
+    const c = await profiled('metadata');
+    try {
+      const created = await createManyPartitions(c, 10, 1000);
+      const { samples, bytes } = await metadataLatencies(c.ports[0]!, 200);
+      await c.stop();
+      report(
+        'metadata',
+        '(g) 10,000 partitions and Metadata',
+        `create 10 × 1,000 partitions: ${created.ms.toFixed(0)} ms; then 200 full Metadata requests (${bytes.toLocaleString('en-US')} bytes each): p50 ${percentile(samples, 0.5).toFixed(1)} ms, p99 ${percentile(samples, 0.99).toFixed(1)} ms under the profiler.`,
+      );
+    } finally {
+      await c.stop();
+    }
+  }
+
+  // (d) end-to-end traffic
+  {
+    const c = await profiled('e2e');
+    try {
+      await createTopics(c.ports[0]!, [{ name: 'e2e', partitions: PARTITIONS, replicationFactor: 3 }]);
+      const r = await rdkafkaE2e(c.bootstrap, 'e2e', 10_000, 10, 2, RECORD_SIZE, E2E_CONFIG);
+      await c.stop();
+      report(
+        'e2e',
+        '(d) end-to-end at 10,000 msg/s, RF=3, acks=all',
+        `10 s at 10,000 msg/s (after 2 s warm-up), ${PARTITIONS} partitions RF=3, acks=all, linger.ms=1: end-to-end p50 ${(r.p50_us / 1000).toFixed(1)} ms, p99 ${(r.p99_us / 1000).toFixed(1)} ms; produce→ack p50 ${(r.ack.p50_us / 1000).toFixed(1)} ms, p99 ${(r.ack.p99_us / 1000).toFixed(1)} ms, under the profiler.`,
+      );
+    } finally {
+      await c.stop();
+    }
+  }
+
+  const header = [
+    `Profiled ${new Date().toISOString()} on ${describeMachine().summary}; sampling interval ${INTERVAL_US} µs; took ${((Date.now() - started) / 1000).toFixed(0)} s.`,
+    `Profiles: ${root}`,
+    '',
+  ].join('\n');
+  if (values.out) writeFileSync(values.out, `${header}\n${sections.join('\n')}`);
+  console.log(`\nprofiles in ${root}`);
+}
+
+await main();
