@@ -9,6 +9,8 @@ import type { GroupCoordinator } from './coordinator/group/group-coordinator.js'
 
 export interface BrokerContext {
   readonly brokerId: number;
+  /** The broker's log directory (its LMDB environment). */
+  readonly logDir: string;
   readonly settings: BrokerSettings;
   readonly metadata: MetadataImage;
   readonly replicas: ReplicaManager;

@@ -33,6 +33,7 @@ export interface BrokerOptions {
 
 export class Broker implements BrokerContext, BrokerControlApi {
   readonly brokerId: number;
+  readonly logDir: string;
   readonly settings: BrokerSettings;
   readonly metadata = new MetadataImage();
   readonly replicas: ReplicaManager;
@@ -57,7 +58,8 @@ export class Broker implements BrokerContext, BrokerControlApi {
     this.settings = opts.settings;
     this.controller = new ControllerLink(opts.controller);
     this.log = createLogger(`broker ${opts.brokerId}`);
-    this.store = new FaultyLogStore(new LmdbLogStore(join(opts.dataDir, `broker-${opts.brokerId}`)));
+    this.logDir = join(opts.dataDir, `broker-${opts.brokerId}`);
+    this.store = new FaultyLogStore(new LmdbLogStore(this.logDir));
     this.pauseFlag = new Int32Array(opts.pauseFlag);
     this.links = new PeerLinks(async (from, method, body) => {
       if (method === 'replicaFetch') return this.replicas.handleReplicaFetch(body as ReplicaFetchRequest);
@@ -72,6 +74,7 @@ export class Broker implements BrokerContext, BrokerControlApi {
       links: this.links,
       controller: this.controller,
       replicaLagTimeMaxMs: opts.settings['replica.lag.time.max.ms'],
+      retentionCheckIntervalMs: opts.settings['log.retention.check.interval.ms'],
     });
     this.producerIds = new ProducerIdAllocator(opts.brokerId, this.controller);
     this.groups = new GroupCoordinator({

@@ -70,6 +70,20 @@ export interface OngoingReassignment {
   removingReplicas: number[];
 }
 
+/** One resource of AlterConfigs / IncrementalAlterConfigs. `op`: 0 SET, 1 DELETE, 2 APPEND, 3 SUBTRACT. */
+export interface ConfigChangeResource {
+  resourceType: number;
+  resourceName: string;
+  changes: { name: string; value: string | null; op: number }[];
+}
+
+export interface ConfigChangeResult {
+  resourceType: number;
+  resourceName: string;
+  errorCode: number;
+  errorMessage: string | null;
+}
+
 /** Calls a broker makes to the controller. */
 export interface ControllerApi {
   createTopics(specs: CreateTopicSpec[], validateOnly: boolean): Promise<CreateTopicResult[]>;
@@ -81,6 +95,13 @@ export interface ControllerApi {
   reportStorageFailure(brokerId: number, topicId: string, partition: number): Promise<void>;
   /** Liveness (broker.heartbeat.interval.ms); a broker silent for broker.session.timeout.ms is fenced. */
   brokerHeartbeat(brokerId: number): Promise<void>;
+  /** AlterConfigs (incremental = false: replace all values) and IncrementalAlterConfigs. */
+  alterConfigs(resources: ConfigChangeResource[], validateOnly: boolean, incremental: boolean): Promise<ConfigChangeResult[]>;
+  /** CreatePartitions: more partitions for existing topics (never fewer). */
+  createPartitions(
+    items: { topic: string; count: number; assignments: number[][] | null }[],
+    validateOnly: boolean,
+  ): Promise<{ topic: string; errorCode: number; errorMessage: string | null }[]>;
   /** AlterPartitionReassignments: move replicas (null replicas cancels); returns per-partition errors. */
   alterPartitionReassignments(items: ReassignmentRequest[]): Promise<{ topic: string; partition: number; errorCode: number; errorMessage: string | null }[]>;
   /** ListPartitionReassignments: the ongoing ones (all, or those asked for). */

@@ -2,6 +2,7 @@
 // PartitionRecord, ConfigRecord, ...). The controller appends them to its LMDB log and pushes the same
 // records to every broker; both sides fold them into a MetadataImage with the same code, so a broker's view
 // is exactly the controller's view at some log offset.
+import { TOPIC_CONFIGS } from './topic-configs.js';
 
 export type MetadataRecord =
   | { type: 'cluster'; clusterId: string }
@@ -100,6 +101,7 @@ export class MetadataImage {
         this.topicsById.delete(t.topicId);
         this.topicsByName.delete(t.name);
         this.configs.delete(`topic:${t.name}`);
+        this.effectiveConfigs.clear();
         break;
       }
       case 'config': {
@@ -108,6 +110,7 @@ export class MetadataImage {
         if (!m) this.configs.set(key, (m = new Map()));
         if (record.value === null) m.delete(record.name);
         else m.set(record.name, record.value);
+        this.effectiveConfigs.clear();
         break;
       }
       case 'producerIds':
@@ -125,8 +128,39 @@ export class MetadataImage {
     this.offset = Math.max(this.offset, delta.offset);
   }
 
-  topicConfig(name: string): ReadonlyMap<string, string> {
+  /** The topic's own config values (TOPIC_CONFIG source). */
+  topicOverrides(name: string): ReadonlyMap<string, string> {
     return this.configs.get(`topic:${name}`) ?? EMPTY_CONFIG;
+  }
+
+  /** Cluster-wide dynamic broker configs (`kafka-configs --entity-type brokers --entity-default`). */
+  clusterDefaults(): ReadonlyMap<string, string> {
+    return this.configs.get('broker:') ?? EMPTY_CONFIG;
+  }
+
+  private readonly effectiveConfigs = new Map<string, ReadonlyMap<string, string>>();
+
+  /**
+   * The values that apply to a topic beyond Kafka's static defaults: its own settings over the cluster-wide
+   * dynamic defaults of their broker synonyms (log.retention.ms for retention.ms, ...).
+   */
+  topicConfig(name: string): ReadonlyMap<string, string> {
+    let m = this.effectiveConfigs.get(name);
+    if (m) return m;
+    const own = this.topicOverrides(name);
+    const cluster = this.clusterDefaults();
+    if (cluster.size === 0) m = own;
+    else {
+      const merged = new Map<string, string>();
+      for (const def of TOPIC_CONFIGS) {
+        const v = def.brokerSynonym ? cluster.get(def.brokerSynonym) : undefined;
+        if (v !== undefined) merged.set(def.name, v);
+      }
+      for (const [k, v] of own) merged.set(k, v);
+      m = merged;
+    }
+    this.effectiveConfigs.set(name, m);
+    return m;
   }
 
   /** The whole image as records, for a broker that starts (or restarts) after the log has grown. */

@@ -39,7 +39,7 @@ type Result = DescribeConfigsResponse['results'][number];
 type Entry = Result['configs'][number];
 
 function topicConfigs(broker: BrokerContext, name: string, keys: string[] | null, includeSynonyms: boolean): Entry[] {
-  const overrides = broker.metadata.topicConfig(name);
+  const overrides = broker.metadata.topicOverrides(name);
   const out: Entry[] = [];
   for (const def of TOPIC_CONFIGS) {
     // Kafka treats an empty key list like null: every config.

@@ -15,6 +15,7 @@ import { describeGroupsHandler } from './15-describe-groups.js';
 import { listGroupsHandler } from './16-list-groups.js';
 import { deleteGroupsHandler } from './42-delete-groups.js';
 import { electLeadersHandler } from './43-elect-leaders.js';
+import { incrementalAlterConfigsHandler } from './44-incremental-alter-configs.js';
 import { alterPartitionReassignmentsHandler } from './45-alter-partition-reassignments.js';
 import { listPartitionReassignmentsHandler } from './46-list-partition-reassignments.js';
 import { offsetDeleteHandler } from './47-offset-delete.js';
@@ -23,9 +24,13 @@ import { consumerGroupDescribeHandler } from './69-consumer-group-describe.js';
 import { apiVersionsHandler } from './18-api-versions.js';
 import { createTopicsHandler } from './19-create-topics.js';
 import { deleteTopicsHandler } from './20-delete-topics.js';
+import { deleteRecordsHandler } from './21-delete-records.js';
 import { initProducerIdHandler } from './22-init-producer-id.js';
 import { offsetForLeaderEpochHandler } from './23-offset-for-leader-epoch.js';
 import { describeConfigsHandler } from './32-describe-configs.js';
+import { alterConfigsHandler } from './33-alter-configs.js';
+import { describeLogDirsHandler } from './35-describe-log-dirs.js';
+import { createPartitionsHandler } from './37-create-partitions.js';
 import { describeClusterHandler } from './60-describe-cluster.js';
 
 export function createRegistry(): ApiRegistry {
@@ -46,11 +51,16 @@ export function createRegistry(): ApiRegistry {
     .register(apiVersionsHandler)
     .register(createTopicsHandler)
     .register(deleteTopicsHandler)
+    .register(deleteRecordsHandler)
     .register(initProducerIdHandler)
     .register(offsetForLeaderEpochHandler)
     .register(describeConfigsHandler)
+    .register(alterConfigsHandler)
+    .register(describeLogDirsHandler)
+    .register(createPartitionsHandler)
     .register(deleteGroupsHandler)
     .register(electLeadersHandler)
+    .register(incrementalAlterConfigsHandler)
     .register(alterPartitionReassignmentsHandler)
     .register(listPartitionReassignmentsHandler)
     .register(offsetDeleteHandler)

@@ -1,6 +1,6 @@
 // A LogStore wrapper that fails the next N writes on request: storage fault injection for tests and the
 // GUI's "break it" controls. Reads always pass through.
-import type { AppendBatch, LogStore, PartitionMetaUpdate, ProducerEntry, StoredBatch, StoredPartitionState } from './log-store.js';
+import type { AppendBatch, LogStore, PartitionMetaUpdate, ProducerEntry, SegmentInfo, StoredBatch, StoredPartitionState } from './log-store.js';
 
 export class StorageFaultError extends Error {
   override name = 'StorageFaultError';
@@ -53,6 +53,20 @@ export class FaultyLogStore implements LogStore {
   }
   setLogStartOffset(localId: number, offset: number): Promise<void> {
     return this.inner.setLogStartOffset(localId, offset);
+  }
+  deleteBelow(localId: number, offset: number, limit: number): Promise<number> {
+    if (this.injected()) return Promise.reject(new StorageFaultError('injected storage fault: deletion failed'));
+    return this.inner.deleteBelow(localId, offset, limit);
+  }
+  segments(localId: number): SegmentInfo[] {
+    return this.inner.segments(localId);
+  }
+  replaceBatches(localId: number, from: number, to: number, batches: { baseOffset: number; bytes: Buffer }[], meta: PartitionMetaUpdate): Promise<void> {
+    if (this.injected()) return Promise.reject(new StorageFaultError('injected storage fault: compaction write failed'));
+    return this.inner.replaceBatches(localId, from, to, batches, meta);
+  }
+  usage(): { usedBytes: number; fileBytes: number } {
+    return this.inner.usage();
   }
   resetTo(localId: number, offset: number): Promise<void> {
     return this.inner.resetTo(localId, offset);

@@ -1,8 +1,9 @@
 // Partition logs in one LMDB environment per broker (DESIGN §3). Batches are stored exactly as they will be
 // served, keyed by [partition local id, base offset] so a cursor walks a partition in offset order.
 import { open, type Database, type RootDatabase } from 'lmdb';
-import { mkdirSync } from 'node:fs';
-import type { AppendBatch, LogStore, PartitionMetaUpdate, ProducerEntry, StoredBatch, StoredPartitionState } from './log-store.js';
+import { mkdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { AppendBatch, LogStore, PartitionMetaUpdate, ProducerEntry, SegmentInfo, StoredBatch, StoredPartitionState } from './log-store.js';
 
 const LAST_OFFSET_DELTA_AT = 23;
 
@@ -14,6 +15,7 @@ interface PartitionRecord {
   logEndFloor: number;
   epochs?: [number, number][];
   highWatermark?: number;
+  cleanedOffset?: number;
 }
 
 export class LmdbLogStore implements LogStore {
@@ -23,6 +25,8 @@ export class LmdbLogStore implements LogStore {
   private readonly partitionDb: Database<PartitionRecord, number>;
   private readonly producerDb: Database<ProducerEntry, [number, number]>;
   private readonly meta: Database<number, string>;
+  private readonly segmentDb: Database<SegmentInfo, [number, number]>;
+  private readonly path: string;
   private nextLocalId: number;
   private readonly localIds = new Map<string, number>();
 
@@ -34,6 +38,8 @@ export class LmdbLogStore implements LogStore {
     this.partitionDb = this.env.openDB({ name: 'partitions' });
     this.producerDb = this.env.openDB({ name: 'producers' });
     this.meta = this.env.openDB({ name: 'meta' });
+    this.segmentDb = this.env.openDB({ name: 'segments' });
+    this.path = path;
     this.nextLocalId = this.meta.get('nextLocalId') ?? 1;
     for (const { key, value } of this.partitionDb.getRange()) this.localIds.set(`${value.topicId}:${value.partition}`, key);
   }
@@ -62,16 +68,23 @@ export class LmdbLogStore implements LogStore {
       maxTimestamp,
       epochs: rec.epochs ?? [],
       highWatermark: Math.min(rec.highWatermark ?? 0, logEndOffset),
+      cleanedOffset: rec.cleanedOffset ?? 0,
     };
   }
 
   private putMeta(localId: number, meta: PartitionMetaUpdate, extra: Partial<PartitionRecord> = {}): Promise<boolean> | null {
-    const rec = this.partitionDb.get(localId);
-    if (!rec) return null;
-    const next: PartitionRecord = { ...rec, ...extra };
-    if (meta.epochs) next.epochs = meta.epochs;
-    if (meta.highWatermark !== undefined) next.highWatermark = meta.highWatermark;
-    return this.partitionDb.put(localId, next);
+    let last: Promise<boolean> | null = null;
+    for (const seg of meta.segments ?? []) last = this.segmentDb.put([localId, seg.baseOffset], seg);
+    if (meta.epochs || meta.highWatermark !== undefined || meta.cleanedOffset !== undefined || Object.keys(extra).length > 0) {
+      const rec = this.partitionDb.get(localId);
+      if (!rec) return last;
+      const next: PartitionRecord = { ...rec, ...extra };
+      if (meta.epochs) next.epochs = meta.epochs;
+      if (meta.highWatermark !== undefined) next.highWatermark = meta.highWatermark;
+      if (meta.cleanedOffset !== undefined) next.cleanedOffset = meta.cleanedOffset;
+      last = this.partitionDb.put(localId, next);
+    }
+    return last;
   }
 
   createPartition(topicId: string, partition: number): { state: StoredPartitionState; durable: Promise<void> } {
@@ -83,7 +96,7 @@ export class LmdbLogStore implements LogStore {
     const rec: PartitionRecord = { topicId, partition, logStartOffset: 0, logEndFloor: 0 };
     this.meta.put('nextLocalId', this.nextLocalId);
     const durable = this.partitionDb.put(localId, rec).then(() => undefined);
-    return { state: { localId, topicId, partition, logStartOffset: 0, logEndOffset: 0, maxTimestamp: -1, epochs: [], highWatermark: 0 }, durable };
+    return { state: { localId, topicId, partition, logStartOffset: 0, logEndOffset: 0, maxTimestamp: -1, epochs: [], highWatermark: 0, cleanedOffset: 0 }, durable };
   }
 
   async deletePartition(localId: number): Promise<void> {
@@ -92,6 +105,7 @@ export class LmdbLogStore implements LogStore {
       for (const key of this.batches.getKeys({ start: [localId], end: [localId + 1] })) this.batches.remove(key);
       for (const key of this.timeIndex.getKeys({ start: [localId], end: [localId + 1] })) this.timeIndex.remove(key);
       for (const key of this.producerDb.getKeys({ start: [localId], end: [localId + 1] })) this.producerDb.remove(key);
+      for (const key of this.segmentDb.getKeys({ start: [localId], end: [localId + 1] })) this.segmentDb.remove(key);
       this.partitionDb.remove(localId);
     });
     for (const [k, v] of this.localIds) if (v === localId) this.localIds.delete(k);
@@ -137,15 +151,63 @@ export class LmdbLogStore implements LogStore {
 
   async setLogStartOffset(localId: number, offset: number): Promise<void> {
     const rec = this.partitionDb.get(localId);
-    if (!rec) return;
+    if (!rec || offset <= rec.logStartOffset) return;
     const state = this.stateOf(localId, rec);
     await this.env.transaction(() => {
-      // Drop whole batches that end below the new start; a batch straddling it stays and is filtered on fetch.
-      for (const { key, value } of this.batches.getRange({ start: [localId, -Infinity], end: [localId, offset] })) {
-        if (key[1] + value.readInt32BE(LAST_OFFSET_DELTA_AT) < offset) this.batches.remove(key);
+      // Segments wholly below the new start go now; their batches are removed in slices (deleteBelow).
+      for (const { key, value } of this.segmentDb.getRange({ start: [localId, -Infinity], end: [localId, offset] })) {
+        if (value.endOffset <= offset && value.endOffset < state.logEndOffset) this.segmentDb.remove(key);
       }
       this.partitionDb.put(localId, { ...rec, logStartOffset: offset, logEndFloor: Math.max(state.logEndOffset, offset) });
     });
+  }
+
+  async deleteBelow(localId: number, offset: number, limit: number): Promise<number> {
+    let removed = 0;
+    await this.env.transaction(() => {
+      for (const { key, value } of this.batches.getRange({ start: [localId, -Infinity], end: [localId, offset] })) {
+        if (removed >= limit) break;
+        // A batch straddling the start stays (it is served; clients skip the records below the start).
+        if (key[1] + value.readInt32BE(LAST_OFFSET_DELTA_AT) >= offset) continue;
+        this.batches.remove(key);
+        removed++;
+      }
+      if (removed < limit) {
+        for (const { key, value } of this.timeIndex.getRange({ start: [localId, -Infinity], end: [localId, Infinity] })) {
+          if (value < offset) this.timeIndex.remove(key);
+        }
+      }
+    });
+    return removed;
+  }
+
+  segments(localId: number): SegmentInfo[] {
+    return [...this.segmentDb.getRange({ start: [localId, -Infinity], end: [localId, Infinity] })].map((e) => e.value);
+  }
+
+  async replaceBatches(localId: number, from: number, to: number, batches: { baseOffset: number; bytes: Buffer }[], meta: PartitionMetaUpdate): Promise<void> {
+    await this.env.transaction(() => {
+      const keep = new Set(batches.map((b) => b.baseOffset));
+      for (const key of this.batches.getKeys({ start: [localId, from], end: [localId, to] })) if (!keep.has(key[1])) this.batches.remove(key);
+      for (const b of batches) this.batches.put([localId, b.baseOffset], b.bytes);
+      this.putMeta(localId, meta);
+    });
+  }
+
+  usage(): { usedBytes: number; fileBytes: number } {
+    const stats = this.env.getStats() as { pageSize: number; treeDepth?: number; treeBranchPageCount: number; treeLeafPageCount: number; overflowPages: number };
+    let pages = stats.treeBranchPageCount + stats.treeLeafPageCount + stats.overflowPages;
+    for (const db of [this.batches, this.timeIndex, this.partitionDb, this.producerDb, this.segmentDb, this.meta]) {
+      const s = db.getStats() as { treeBranchPageCount: number; treeLeafPageCount: number; overflowPages: number };
+      pages += s.treeBranchPageCount + s.treeLeafPageCount + s.overflowPages;
+    }
+    let fileBytes = 0;
+    try {
+      fileBytes = statSync(join(this.path, 'data.mdb')).size;
+    } catch {
+      fileBytes = 0;
+    }
+    return { usedBytes: pages * stats.pageSize, fileBytes };
   }
 
   async truncateTo(localId: number, offset: number, producers: ProducerEntry[], meta: PartitionMetaUpdate): Promise<number> {
@@ -161,6 +223,10 @@ export class LmdbLogStore implements LogStore {
       }
       for (const key of this.producerDb.getKeys({ start: [localId], end: [localId + 1] })) this.producerDb.remove(key);
       for (const p of producers) this.producerDb.put([localId, p.producerId], p);
+      for (const { key, value } of this.segmentDb.getRange({ start: [localId, -Infinity], end: [localId, Infinity] })) {
+        if (key[1] >= end && key[1] > 0) this.segmentDb.remove(key);
+        else if (value.endOffset > end) this.segmentDb.put(key, { ...value, endOffset: end });
+      }
       const rec = this.partitionDb.get(localId);
       if (rec) {
         this.partitionDb.put(localId, {
@@ -183,8 +249,9 @@ export class LmdbLogStore implements LogStore {
       for (const key of this.batches.getKeys({ start: [localId], end: [localId + 1] })) this.batches.remove(key);
       for (const key of this.timeIndex.getKeys({ start: [localId], end: [localId + 1] })) this.timeIndex.remove(key);
       for (const key of this.producerDb.getKeys({ start: [localId], end: [localId + 1] })) this.producerDb.remove(key);
+      for (const key of this.segmentDb.getKeys({ start: [localId], end: [localId + 1] })) this.segmentDb.remove(key);
       const rec = this.partitionDb.get(localId);
-      if (rec) this.partitionDb.put(localId, { ...rec, logStartOffset: offset, logEndFloor: offset, epochs: [], highWatermark: offset });
+      if (rec) this.partitionDb.put(localId, { ...rec, logStartOffset: offset, logEndFloor: offset, epochs: [], highWatermark: offset, cleanedOffset: offset });
     });
   }
 

@@ -14,14 +14,35 @@ export interface StoredPartitionState {
   maxTimestamp: number;
   /** Leader epoch cache: [epoch, first offset written in that epoch], ascending. */
   epochs: [number, number][];
+  /** Compaction checkpoint: offsets below it are clean. */
+  cleanedOffset: number;
   /** Last checkpointed high watermark (Kafka's replication-offset-checkpoint). */
   highWatermark: number;
+}
+
+/**
+ * A segment: a run of consecutive batches that retention deletes and compaction cleans as a unit (Kafka's log
+ * segments, here a range of LMDB keys rather than a file). The last one is the active segment.
+ */
+export interface SegmentInfo {
+  baseOffset: number;
+  /** Broker time the segment was started (segment.ms rolls it). */
+  createdMs: number;
+  sizeBytes: number;
+  /** Largest record timestamp in the segment (time retention); -1 when it has none. */
+  maxTimestamp: number;
+  /** Offset after the segment's last batch. */
+  endOffset: number;
 }
 
 /** What changes about a partition besides its batches. */
 export interface PartitionMetaUpdate {
   epochs?: [number, number][];
   highWatermark?: number;
+  /** Upserts of segment records (the active segment after an append, segments it rolled over). */
+  segments?: SegmentInfo[];
+  /** Compaction: everything below this offset has been cleaned (Kafka's cleaner checkpoint). */
+  cleanedOffset?: number;
 }
 
 /** Idempotent-producer state for one (partition, producer id), persisted with the batches it describes. */
@@ -85,8 +106,22 @@ export interface LogStore {
   findBatchByTimestamp(localId: number, timestamp: number): number | null;
   /** Producer states persisted for a partition. */
   producers(localId: number): ProducerEntry[];
-  /** Moves the log start offset (DeleteRecords, retention, a follower behind the leader's start) and drops whole batches below it. */
+  /**
+   * Moves the log start offset (DeleteRecords, retention, the leader's start seen by a follower) and forgets
+   * segments that end below it. The batches below are removed afterwards, in slices (deleteBelow).
+   */
   setLogStartOffset(localId: number, offset: number): Promise<void>;
+  /** Removes up to `limit` batches that end below `offset`; resolves with how many it removed. */
+  deleteBelow(localId: number, offset: number, limit: number): Promise<number>;
+  /** The partition's segments, oldest first. */
+  segments(localId: number): SegmentInfo[];
+  /**
+   * Compaction: replaces the batches with base offsets in [from, to) by `batches` (a subset of those offsets,
+   * rewritten), in one transaction.
+   */
+  replaceBatches(localId: number, from: number, to: number, batches: { baseOffset: number; bytes: Buffer }[], meta: PartitionMetaUpdate): Promise<void>;
+  /** Bytes and pages LMDB uses (to show that deleted data's space is reused). */
+  usage(): { usedBytes: number; fileBytes: number };
   /** Removes every batch and restarts the log at `offset` (a follower that fell behind the leader's log start). */
   resetTo(localId: number, offset: number): Promise<void>;
   close(): Promise<void>;

@@ -1,6 +1,6 @@
 // The broker's end of its link to the controller, with the same injectable faults as links between
 // brokers: while cut, calls go unanswered (they fail after a timeout, as over a dead network).
-import { HEALTHY_LINK, type AlterPartitionRequest, type ControllerApi, type CreateTopicResult, type CreateTopicSpec, type DeleteTopicResult, type LinkFaults, type ProducerIdBlock, type ReassignmentRequest } from '../../rpc/broker-rpc.js';
+import { HEALTHY_LINK, type AlterPartitionRequest, type ControllerApi, type CreateTopicResult, type CreateTopicSpec, type DeleteTopicResult, type LinkFaults, type ProducerIdBlock, type ReassignmentRequest, type ConfigChangeResource } from '../../rpc/broker-rpc.js';
 import type { Remote } from '../../rpc/channel.js';
 
 const CUT_TIMEOUT_MS = 5000;
@@ -37,6 +37,12 @@ export class ControllerLink implements ControllerApi {
   }
   brokerHeartbeat(brokerId: number): Promise<void> {
     return this.call(() => this.remote.brokerHeartbeat(brokerId));
+  }
+  alterConfigs(resources: ConfigChangeResource[], validateOnly: boolean, incremental: boolean) {
+    return this.call(() => this.remote.alterConfigs(resources, validateOnly, incremental));
+  }
+  createPartitions(items: { topic: string; count: number; assignments: number[][] | null }[], validateOnly: boolean) {
+    return this.call(() => this.remote.createPartitions(items, validateOnly));
   }
   alterPartitionReassignments(items: ReassignmentRequest[]) {
     return this.call(() => this.remote.alterPartitionReassignments(items));

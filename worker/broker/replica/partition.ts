@@ -12,7 +12,7 @@ import {
   validateBatch,
   type BatchHeader,
 } from '../../protocol/records/record-batch.js';
-import type { AppendBatch, LogStore, ProducerBatch, ProducerEntry, StoredBatch, StoredPartitionState } from '../log/log-store.js';
+import type { AppendBatch, LogStore, ProducerBatch, ProducerEntry, SegmentInfo, StoredBatch, StoredPartitionState } from '../log/log-store.js';
 import { LeaderEpochs } from './leader-epochs.js';
 import { checkSequence, lastSeqOf, recordBatch } from './producer-state.js';
 
@@ -61,7 +61,12 @@ export interface PartitionHost {
   /** A local write failed: leadership should move away. */
   reportStorageFailure(partition: Partition): void;
   readonly replicaLagTimeMaxMs: number;
+  /** The effective value of a topic config (topic override, dynamic broker default, or Kafka's default). */
+  topicConfig(topic: string, name: string): string;
 }
+
+/** Batches removed per transaction when old data is deleted, so deletion never stalls the broker. */
+const DELETE_SLICE = 500;
 
 interface FollowerState {
   logEndOffset: number;
@@ -105,6 +110,11 @@ export class Partition {
   private hwWaiters: HighWatermarkWaiter[] = [];
   private lastHwCheckpoint = 0;
   private checkpointedHw: number;
+  /** The log's segments, oldest first; the last is the active one. */
+  segments: SegmentInfo[];
+  /** Compaction checkpoint: records below it are clean. */
+  cleanedOffset: number;
+  private deleting: Promise<void> | null = null;
 
   constructor(
     readonly topicId: string,
@@ -122,7 +132,51 @@ export class Partition {
     this.checkpointedHw = this.highWatermark;
     this.maxTimestamp = state.maxTimestamp;
     this.epochs = new LeaderEpochs(state.epochs);
+    this.cleanedOffset = state.cleanedOffset;
     for (const p of store.producers(localId)) this.producers.set(p.producerId, p);
+    this.segments = this.loadSegments();
+  }
+
+  /** Segments from disk; a log written before segments existed becomes one segment measured once. */
+  private loadSegments(): SegmentInfo[] {
+    const stored = this.store.segments(this.localId).filter((s) => s.endOffset > this.logStartOffset || s.baseOffset >= this.logStartOffset);
+    if (stored.length > 0) return stored;
+    const seg: SegmentInfo = { baseOffset: this.logStartOffset, createdMs: this.host.now(), sizeBytes: 0, maxTimestamp: this.maxTimestamp, endOffset: this.logEndOffset };
+    for (let at = this.logStartOffset; at < this.logEndOffset; ) {
+      const batches = this.store.read(this.localId, at, this.logEndOffset, 8 << 20);
+      if (batches.length === 0) break;
+      for (const b of batches) seg.sizeBytes += b.bytes.length;
+      const last = batches.at(-1)!;
+      at = last.baseOffset + last.bytes.readInt32BE(23) + 1;
+    }
+    return [seg];
+  }
+
+  get sizeBytes(): number {
+    let n = 0;
+    for (const s of this.segments) n += s.sizeBytes;
+    return n;
+  }
+
+  /** Puts batches into segments, rolling a new one on segment.bytes / segment.ms; returns the records to write. */
+  private placeInSegments(batches: AppendBatch[]): SegmentInfo[] {
+    const maxBytes = Number(this.host.topicConfig(this.topicName, 'segment.bytes'));
+    const maxAge = Number(this.host.topicConfig(this.topicName, 'segment.ms'));
+    const now = this.host.now();
+    const changed = new Set<SegmentInfo>();
+    for (const b of batches) {
+      let active = this.segments.at(-1);
+      const size = b.bytes.length;
+      if (!active || (active.sizeBytes > 0 && (active.sizeBytes + size > maxBytes || now - active.createdMs >= maxAge))) {
+        active = { baseOffset: b.baseOffset, createdMs: now, sizeBytes: 0, maxTimestamp: -1, endOffset: b.baseOffset };
+        this.segments.push(active);
+      }
+      active.sizeBytes += size;
+      active.maxTimestamp = Math.max(active.maxTimestamp, b.maxTimestamp);
+      active.endOffset = b.lastOffset + 1;
+      changed.add(active);
+    }
+    return [...changed].map((s) => ({ ...s }));
   }
 
   get isLeader(): boolean {
@@ -245,7 +299,7 @@ export class Partition {
       }
     }
     const end = batches.at(-1)!.lastOffset + 1;
-    const write = this.store.append(this.localId, batches, producers, newMax);
+    const write = this.store.append(this.localId, batches, producers, newMax, { segments: this.placeInSegments(batches) });
     const committed = this.commitTail.then(
       () => write,
       () => write,
@@ -336,8 +390,66 @@ export class Partition {
       }
       this.producers.clear();
       for (const p of this.store.producers(this.localId)) this.producers.set(p.producerId, p);
+      this.segments = this.loadSegments();
       this.failed = false;
     });
+  }
+
+  // ---- log start: retention, DeleteRecords, the leader's start seen by a follower
+
+  /**
+   * Moves the log start offset forward; the data below it is deleted in the background, in slices, and is
+   * never served again (reads below the start are OFFSET_OUT_OF_RANGE).
+   */
+  async advanceLogStart(offset: number): Promise<void> {
+    if (offset <= this.logStartOffset) return;
+    this.logStartOffset = offset;
+    this.epochs.truncateFromStart(offset);
+    if (this.highWatermark < offset) this.highWatermark = offset;
+    this.segments = this.segments.filter((s, i) => s.endOffset > offset || i === this.segments.length - 1);
+    if (this.segments[0] && this.segments[0].baseOffset < offset && this.segments[0].endOffset <= offset) {
+      // The active segment is empty below the start: it now begins there.
+      this.segments[0] = { ...this.segments[0], baseOffset: offset, endOffset: Math.max(offset, this.segments[0].endOffset), sizeBytes: 0 };
+    }
+    await this.store.setLogStartOffset(this.localId, offset);
+    this.wakeAll();
+    this.deleting ??= this.deleteBelowStart().finally(() => (this.deleting = null));
+  }
+
+  private async deleteBelowStart(): Promise<void> {
+    for (;;) {
+      const removed = await this.store.deleteBelow(this.localId, this.logStartOffset, DELETE_SLICE);
+      if (removed < DELETE_SLICE) return;
+      await new Promise((r) => setImmediate(r));
+    }
+  }
+
+  /** Waits for background deletion below the log start (tests, space measurements). */
+  async deletionDone(): Promise<void> {
+    while (this.deleting) await this.deleting;
+  }
+
+  /**
+   * Time and size retention (cleanup.policy with "delete"): the offset the log may start at, dropping whole
+   * closed segments that are older than retention.ms or beyond retention.bytes, and only below the high
+   * watermark. Null when nothing is due.
+   */
+  retentionStart(now: number): number | null {
+    if (!this.host.topicConfig(this.topicName, 'cleanup.policy').split(',').includes('delete')) return null;
+    const retentionMs = Number(this.host.topicConfig(this.topicName, 'retention.ms'));
+    const retentionBytes = Number(this.host.topicConfig(this.topicName, 'retention.bytes'));
+    let size = this.sizeBytes;
+    let start: number | null = null;
+    for (let i = 0; i < this.segments.length - 1; i++) {
+      const s = this.segments[i]!;
+      if (s.endOffset > this.highWatermark) break;
+      const expired = retentionMs >= 0 && s.maxTimestamp >= 0 && s.maxTimestamp < now - retentionMs;
+      const oversized = retentionBytes >= 0 && size - s.sizeBytes >= retentionBytes;
+      if (!expired && !oversized) break;
+      size -= s.sizeBytes;
+      start = s.endOffset;
+    }
+    return start;
   }
 
   get storageFailed(): boolean {
@@ -441,7 +553,8 @@ export class Partition {
         at += check.size;
         continue; // already have it (a batch straddling our log end cannot happen: we truncate whole batches)
       }
-      if (base !== expected) return { errorCode: ErrorCode.CORRUPT_MESSAGE, committed: Promise.resolve() };
+      // Offsets only increase; compacted logs have gaps, which followers keep.
+      if (base < expected) return { errorCode: ErrorCode.CORRUPT_MESSAGE, committed: Promise.resolve() };
       batches.push({ baseOffset: base, lastOffset: last, maxTimestamp: Number(h.maxTimestamp), bytes: records.subarray(at, at + check.size) });
       if (h.partitionLeaderEpoch > this.epochs.latestEpoch && !epochChanges.some(([e]) => e >= h.partitionLeaderEpoch)) epochChanges.push([h.partitionLeaderEpoch, base]);
       const pid = Number(h.producerId);
@@ -492,6 +605,9 @@ export class Partition {
     await this.commitTail;
     if (offset >= this.logEndOffset) return;
     this.epochs.truncateFromEnd(offset);
+    this.segments = this.segments.filter((s, i) => s.baseOffset < offset || i === 0);
+    const lastSeg = this.segments.at(-1);
+    if (lastSeg && lastSeg.endOffset > offset) lastSeg.endOffset = offset;
     const keep: ProducerEntry[] = [];
     for (const p of this.producers.values()) {
       const batches = p.batches.filter((b) => b.lastOffset < offset);
@@ -518,6 +634,8 @@ export class Partition {
     this.nextOffset = offset;
     this.highWatermark = offset;
     this.maxTimestamp = -1;
+    this.segments = [{ baseOffset: offset, createdMs: this.host.now(), sizeBytes: 0, maxTimestamp: -1, endOffset: offset }];
+    this.cleanedOffset = offset;
   }
 
   // ---- consumers

@@ -132,6 +132,8 @@ export class ReplicaFetcher {
               backoff = true;
               continue;
           }
+          // The leader deleted old data (retention, DeleteRecords): so does this replica.
+          if (r.logStartOffset > p.logStartOffset) writes.push(p.advanceLogStart(Math.min(r.logStartOffset, p.logEndOffset)));
           if (r.records && r.records.length > 0) {
             const appended = p.appendAsFollower(Buffer.from(r.records.buffer, r.records.byteOffset, r.records.byteLength));
             if (appended.errorCode !== ErrorCode.NONE) {

@@ -4,6 +4,7 @@
 import { ErrorCode } from '../../protocol/errors.js';
 import type { ControllerApi } from '../../rpc/broker-rpc.js';
 import type { MetadataDelta, MetadataImage } from '../../rpc/metadata.js';
+import { topicConfigValue } from '../../rpc/topic-configs.js';
 import type { LogStore } from '../log/log-store.js';
 import type { Logger } from '../logger.js';
 import type { PeerLinks } from '../network/peer-links.js';
@@ -18,6 +19,8 @@ export interface ReplicaManagerOptions {
   links: PeerLinks;
   controller: ControllerApi;
   replicaLagTimeMaxMs: number;
+  /** log.retention.check.interval.ms */
+  retentionCheckIntervalMs: number;
 }
 
 export class ReplicaManager implements PartitionHost {
@@ -27,6 +30,8 @@ export class ReplicaManager implements PartitionHost {
   private readonly fetchers = new Map<number, ReplicaFetcher>();
   private readonly isrTimer: NodeJS.Timeout;
   private readonly checkpointTimer: NodeJS.Timeout;
+  private readonly retentionTimer: NodeJS.Timeout;
+  private retentionRunning = false;
   private readonly store: LogStore;
   private readonly metadata: MetadataImage;
   private readonly log: Logger;
@@ -46,6 +51,31 @@ export class ReplicaManager implements PartitionHost {
       for (const p of this.byKey.values()) p.checkpointHighWatermark();
     }, 5000);
     this.checkpointTimer.unref();
+    this.retentionTimer = setInterval(() => void this.applyRetention(), opts.retentionCheckIntervalMs);
+    this.retentionTimer.unref();
+  }
+
+  topicConfig(topic: string, name: string): string {
+    return topicConfigValue(this.metadata.topicConfig(topic), name);
+  }
+
+  /** Time and size retention for every hosted replica (leaders and followers alike, as in Kafka). */
+  async applyRetention(now = Date.now()): Promise<void> {
+    if (this.retentionRunning) return;
+    this.retentionRunning = true;
+    try {
+      for (const p of [...this.byKey.values()]) {
+        const start = p.retentionStart(now);
+        if (start !== null) {
+          this.log.info(`retention: ${p.topicName}-${p.index} now starts at ${start}`);
+          await p.advanceLogStart(start);
+        }
+      }
+    } catch (e) {
+      this.log.error('retention failed', e);
+    } finally {
+      this.retentionRunning = false;
+    }
   }
 
   now(): number {
@@ -223,6 +253,7 @@ export class ReplicaManager implements PartitionHost {
   shutdown(): void {
     clearInterval(this.isrTimer);
     clearInterval(this.checkpointTimer);
+    clearInterval(this.retentionTimer);
     for (const f of this.fetchers.values()) f.stop();
     this.fetchers.clear();
     for (const p of this.byKey.values()) {
