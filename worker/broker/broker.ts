@@ -75,6 +75,7 @@ export class Broker implements BrokerContext, BrokerControlApi {
       controller: this.controller,
       replicaLagTimeMaxMs: opts.settings['replica.lag.time.max.ms'],
       retentionCheckIntervalMs: opts.settings['log.retention.check.interval.ms'],
+      cleanerBackoffMs: opts.settings['log.cleaner.backoff.ms'],
     });
     this.producerIds = new ProducerIdAllocator(opts.brokerId, this.controller);
     this.groups = new GroupCoordinator({

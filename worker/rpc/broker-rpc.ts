@@ -156,6 +156,7 @@ export interface BrokerSettings {
   'socket.request.max.bytes': number;
   'message.max.bytes': number;
   'log.retention.check.interval.ms': number;
+  'log.cleaner.backoff.ms': number;
   'replica.lag.time.max.ms': number;
   'broker.heartbeat.interval.ms': number;
   'broker.session.timeout.ms': number;
@@ -186,6 +187,7 @@ export const DEFAULT_BROKER_SETTINGS: BrokerSettings = {
   'socket.request.max.bytes': 104857600,
   'message.max.bytes': 1048588,
   'log.retention.check.interval.ms': 300000,
+  'log.cleaner.backoff.ms': 15000,
   'replica.lag.time.max.ms': 30000,
   'broker.heartbeat.interval.ms': 2000,
   'broker.session.timeout.ms': 9000,

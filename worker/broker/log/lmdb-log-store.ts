@@ -16,6 +16,7 @@ interface PartitionRecord {
   epochs?: [number, number][];
   highWatermark?: number;
   cleanedOffset?: number;
+  tombstoneHorizon?: number | null;
 }
 
 export class LmdbLogStore implements LogStore {
@@ -69,19 +70,21 @@ export class LmdbLogStore implements LogStore {
       epochs: rec.epochs ?? [],
       highWatermark: Math.min(rec.highWatermark ?? 0, logEndOffset),
       cleanedOffset: rec.cleanedOffset ?? 0,
+      tombstoneHorizon: rec.tombstoneHorizon ?? null,
     };
   }
 
   private putMeta(localId: number, meta: PartitionMetaUpdate, extra: Partial<PartitionRecord> = {}): Promise<boolean> | null {
     let last: Promise<boolean> | null = null;
     for (const seg of meta.segments ?? []) last = this.segmentDb.put([localId, seg.baseOffset], seg);
-    if (meta.epochs || meta.highWatermark !== undefined || meta.cleanedOffset !== undefined || Object.keys(extra).length > 0) {
+    if (meta.epochs || meta.highWatermark !== undefined || meta.cleanedOffset !== undefined || meta.tombstoneHorizon !== undefined || Object.keys(extra).length > 0) {
       const rec = this.partitionDb.get(localId);
       if (!rec) return last;
       const next: PartitionRecord = { ...rec, ...extra };
       if (meta.epochs) next.epochs = meta.epochs;
       if (meta.highWatermark !== undefined) next.highWatermark = meta.highWatermark;
       if (meta.cleanedOffset !== undefined) next.cleanedOffset = meta.cleanedOffset;
+      if (meta.tombstoneHorizon !== undefined) next.tombstoneHorizon = meta.tombstoneHorizon;
       last = this.partitionDb.put(localId, next);
     }
     return last;
@@ -96,7 +99,7 @@ export class LmdbLogStore implements LogStore {
     const rec: PartitionRecord = { topicId, partition, logStartOffset: 0, logEndFloor: 0 };
     this.meta.put('nextLocalId', this.nextLocalId);
     const durable = this.partitionDb.put(localId, rec).then(() => undefined);
-    return { state: { localId, topicId, partition, logStartOffset: 0, logEndOffset: 0, maxTimestamp: -1, epochs: [], highWatermark: 0, cleanedOffset: 0 }, durable };
+    return { state: { localId, topicId, partition, logStartOffset: 0, logEndOffset: 0, maxTimestamp: -1, epochs: [], highWatermark: 0, cleanedOffset: 0, tombstoneHorizon: null }, durable };
   }
 
   async deletePartition(localId: number): Promise<void> {

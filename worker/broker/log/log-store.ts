@@ -16,6 +16,7 @@ export interface StoredPartitionState {
   epochs: [number, number][];
   /** Compaction checkpoint: offsets below it are clean. */
   cleanedOffset: number;
+  tombstoneHorizon: number | null;
   /** Last checkpointed high watermark (Kafka's replication-offset-checkpoint). */
   highWatermark: number;
 }
@@ -43,6 +44,8 @@ export interface PartitionMetaUpdate {
   segments?: SegmentInfo[];
   /** Compaction: everything below this offset has been cleaned (Kafka's cleaner checkpoint). */
   cleanedOffset?: number;
+  /** Compaction: the earliest delete horizon of a tombstone left in the cleaned part, null for none. */
+  tombstoneHorizon?: number | null;
 }
 
 /** Idempotent-producer state for one (partition, producer id), persisted with the batches it describes. */

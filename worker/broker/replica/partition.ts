@@ -114,7 +114,9 @@ export class Partition {
   segments: SegmentInfo[];
   /** Compaction checkpoint: records below it are clean. */
   cleanedOffset: number;
+  tombstoneHorizon: number | null;
   private deleting: Promise<void> | null = null;
+  private closed = false;
 
   constructor(
     readonly topicId: string,
@@ -133,6 +135,7 @@ export class Partition {
     this.maxTimestamp = state.maxTimestamp;
     this.epochs = new LeaderEpochs(state.epochs);
     this.cleanedOffset = state.cleanedOffset;
+    this.tombstoneHorizon = state.tombstoneHorizon;
     for (const p of store.producers(localId)) this.producers.set(p.producerId, p);
     this.segments = this.loadSegments();
   }
@@ -636,6 +639,7 @@ export class Partition {
     this.maxTimestamp = -1;
     this.segments = [{ baseOffset: offset, createdMs: this.host.now(), sizeBytes: 0, maxTimestamp: -1, endOffset: offset }];
     this.cleanedOffset = offset;
+    this.tombstoneHorizon = null;
   }
 
   // ---- consumers
@@ -710,8 +714,37 @@ export class Partition {
     return new Map([...this.followers].map(([id, f]) => [id, f.logEndOffset]));
   }
 
+  // ---- compaction (worker/broker/log/cleaner.ts drives it)
+
+  readBatches(from: number, to: number, maxBytes: number): { baseOffset: number; bytes: Buffer }[] {
+    return this.store.read(this.localId, from, to, maxBytes).filter((b) => b.baseOffset >= from);
+  }
+
+  async replaceSegment(segment: SegmentInfo, batches: { baseOffset: number; bytes: Buffer }[]): Promise<void> {
+    const current = this.segments.find((s) => s.baseOffset === segment.baseOffset);
+    if (!current || this.closed) return;
+    // Retention may have moved the start meanwhile: nothing below it is written back.
+    const keep = batches.filter((b) => b.baseOffset + b.bytes.readInt32BE(23) >= this.logStartOffset);
+    let size = 0;
+    for (const b of keep) size += b.bytes.length;
+    current.sizeBytes = size;
+    await this.store.replaceBatches(this.localId, segment.baseOffset, segment.endOffset, keep, { segments: [{ ...current }] });
+  }
+
+  async setCleanedOffset(offset: number, tombstoneHorizon: number | null): Promise<void> {
+    if (this.closed) return;
+    this.cleanedOffset = Math.max(this.cleanedOffset, offset);
+    this.tombstoneHorizon = tombstoneHorizon;
+    await this.store.updateMeta(this.localId, { cleanedOffset: this.cleanedOffset, tombstoneHorizon });
+  }
+
+  stillCleanable(upTo: number): boolean {
+    return !this.closed && this.logEndOffset >= upTo;
+  }
+
   /** Fails everything waiting on this partition (it is going away). */
   close(): void {
+    this.closed = true;
     for (const w of this.hwWaiters.splice(0)) {
       clearTimeout(w.timer);
       w.resolve(ErrorCode.NOT_LEADER_OR_FOLLOWER);

@@ -8,6 +8,7 @@ import { topicConfigValue } from '../../rpc/topic-configs.js';
 import type { LogStore } from '../log/log-store.js';
 import type { Logger } from '../logger.js';
 import type { PeerLinks } from '../network/peer-links.js';
+import { cleanPartition } from '../log/cleaner.js';
 import { Partition, type PartitionHost } from './partition.js';
 import { ReplicaFetcher, type ReplicaFetchRequest, type ReplicaFetchResponse, type ReplicaFetchPartitionResponse } from './replica-fetcher.js';
 
@@ -21,6 +22,8 @@ export interface ReplicaManagerOptions {
   replicaLagTimeMaxMs: number;
   /** log.retention.check.interval.ms */
   retentionCheckIntervalMs: number;
+  /** log.cleaner.backoff.ms */
+  cleanerBackoffMs: number;
 }
 
 export class ReplicaManager implements PartitionHost {
@@ -32,6 +35,8 @@ export class ReplicaManager implements PartitionHost {
   private readonly checkpointTimer: NodeJS.Timeout;
   private readonly retentionTimer: NodeJS.Timeout;
   private retentionRunning = false;
+  private readonly cleanerTimer: NodeJS.Timeout;
+  private cleanerRunning = false;
   private readonly store: LogStore;
   private readonly metadata: MetadataImage;
   private readonly log: Logger;
@@ -53,6 +58,38 @@ export class ReplicaManager implements PartitionHost {
     this.checkpointTimer.unref();
     this.retentionTimer = setInterval(() => void this.applyRetention(), opts.retentionCheckIntervalMs);
     this.retentionTimer.unref();
+    this.cleanerTimer = setInterval(() => void this.runCleaner(), opts.cleanerBackoffMs);
+    this.cleanerTimer.unref();
+  }
+
+  /** One pass of the log cleaner over every compacted partition hosted here (each replica cleans its own log). */
+  async runCleaner(now = Date.now()): Promise<void> {
+    if (this.cleanerRunning) return;
+    this.cleanerRunning = true;
+    try {
+      for (const p of [...this.byKey.values()]) {
+        if (!this.topicConfig(p.topicName, 'cleanup.policy').split(',').includes('compact')) continue;
+        const stats = await cleanPartition(
+          p,
+          {
+            minCleanableDirtyRatio: Number(this.topicConfig(p.topicName, 'min.cleanable.dirty.ratio')),
+            minCompactionLagMs: Number(this.topicConfig(p.topicName, 'min.compaction.lag.ms')),
+            maxCompactionLagMs: Number(this.topicConfig(p.topicName, 'max.compaction.lag.ms')),
+            deleteRetentionMs: Number(this.topicConfig(p.topicName, 'delete.retention.ms')),
+          },
+          now,
+        );
+        if (stats) {
+          this.log.info(
+            `cleaned ${p.topicName}-${p.index} up to ${stats.cleanedUpTo}: ${stats.recordsRead} -> ${stats.recordsKept} records, ${stats.bytesBefore} -> ${stats.bytesAfter} bytes`,
+          );
+        }
+      }
+    } catch (e) {
+      this.log.error('log cleaner failed', e);
+    } finally {
+      this.cleanerRunning = false;
+    }
   }
 
   topicConfig(topic: string, name: string): string {
@@ -254,6 +291,7 @@ export class ReplicaManager implements PartitionHost {
     clearInterval(this.isrTimer);
     clearInterval(this.checkpointTimer);
     clearInterval(this.retentionTimer);
+    clearInterval(this.cleanerTimer);
     for (const f of this.fetchers.values()) f.stop();
     this.fetchers.clear();
     for (const p of this.byKey.values()) {
