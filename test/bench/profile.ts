@@ -1,6 +1,7 @@
 // Profiling pass: Eddy alone (3 brokers) under `node --cpu-prof` (worker threads inherit the flag, so every
 // broker writes its own profile) for three workloads of the benchmark, then the top functions by self time.
 //   produce   (a) librdkafka producer, 100-byte records, 6 partitions, RF=1, acks=1
+//   rf3       (b) the same with RF=3, acks=all (replication)
 //   consume   (c) librdkafka assign() consumer reading that topic from the start (data written by an
 //                 unprofiled run on the same data dir, so the profile holds only the reads)
 //   metadata  (g) create 10 × 1,000 partitions, then full Metadata requests
@@ -19,7 +20,7 @@ import { describeMachine } from './lib/machine.js';
 import { percentile } from './lib/results.js';
 import { startEddy, type Cluster } from './lib/systems.js';
 import { summarize, topTable } from './cpuprofile-top.js';
-import { E2E_CONFIG, PARTITIONS, RDKAFKA_PRODUCER, RECORD_SIZE } from './scenarios/load.js';
+import { E2E_CONFIG, PARTITIONS, RDKAFKA_CONSUMER, RDKAFKA_PRODUCER, RECORD_SIZE } from './scenarios/load.js';
 import { createManyPartitions } from './scenarios/partitions.js';
 
 const { values } = parseArgs({
@@ -90,6 +91,20 @@ async function main(): Promise<void> {
     }
   }
 
+  // (b) produce RF=3 acks=all
+  {
+    const c = await profiled('rf3');
+    try {
+      await createTopics(c.ports[0]!, [{ name: 'rf3', partitions: PARTITIONS, replicationFactor: 3 }]);
+      const n = Math.round(RECORDS / 2);
+      const r = await rdkafkaProduce(c.bootstrap, 'rf3', n, RECORD_SIZE, { acks: 'all', ...RDKAFKA_PRODUCER });
+      await c.stop();
+      report('rf3', '(b) produce RF=3 acks=all', `${n.toLocaleString('en-US')} × ${RECORD_SIZE} B records, librdkafka, acks=all, ${PARTITIONS} partitions RF=3: ${Math.round(r.records / r.seconds).toLocaleString('en-US')} records/s under the profiler (${r.seconds.toFixed(2)} s).`);
+    } finally {
+      await c.stop();
+    }
+  }
+
   // (c) consume: write the data unprofiled, then profile a restarted Eddy reading it.
   {
     const dataDir = mkdtempSync(join(tmpdir(), 'eddy-profile-data-'));
@@ -105,13 +120,13 @@ async function main(): Promise<void> {
       const rates: number[] = [];
       try {
         for (let i = 0; i < 3; i++) {
-          const r = await rdkafkaConsume(c.bootstrap, 'rf1', {});
+          const r = await rdkafkaConsume(c.bootstrap, 'rf1', RDKAFKA_CONSUMER);
           rates.push(Math.round(r.records / r.seconds));
         }
       } finally {
         await c.stop();
       }
-      report('consume', '(c) consume', `3 reads of ${RECORDS.toLocaleString('en-US')} records (librdkafka, assign()), after a restart: ${rates.map((r) => r.toLocaleString('en-US')).join(', ')} records/s under the profiler.`);
+      report('consume', '(c) consume', `3 reads of ${RECORDS.toLocaleString('en-US')} records (librdkafka, assign(), queued.min.messages=1000000), after a restart: ${rates.map((r) => r.toLocaleString('en-US')).join(', ')} records/s under the profiler.`);
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }

@@ -12,7 +12,7 @@ import { Context, parseOptions, USAGE } from './lib/context.js';
 import { describeMachine } from './lib/machine.js';
 import { jsonReport, markdownReport, scenariosFromJson } from './lib/report.js';
 import { coldStart } from './scenarios/cold-start.js';
-import { E2E_CONFIG, JAVA_PRODUCER, RDKAFKA_PRODUCER, loadPhase } from './scenarios/load.js';
+import { E2E_CONFIG, JAVA_PRODUCER, RDKAFKA_CONSUMER, RDKAFKA_PRODUCER, loadPhase } from './scenarios/load.js';
 import { partitionsPhase } from './scenarios/partitions.js';
 
 const KAFKA_JVM = {
@@ -72,7 +72,7 @@ async function main(): Promise<void> {
     '',
     `\`${opts.command}\` — ${startedAt}, took ${seconds.toFixed(0)} s. 3 brokers on each side; runs interleaved Eddy, Kafka, Eddy, Kafka …; never both under load at once${opts.quick ? '; quick run: one cluster per system for all phases' : '; fresh clusters for each phase and each cold start'}.`,
     `Kafka JVMs (test/reference/kafka.sh): brokers \`${KAFKA_JVM.brokers}\`; controller \`${KAFKA_JVM.controller}\`; perf tools \`${KAFKA_JVM.perfTools}\`.`,
-    `Clients: librdkafka ${librdkafkaVersion()} producer \`${Object.entries(RDKAFKA_PRODUCER).map(([k, v]) => `${k}=${v}`).join(' ')}\`; ProducerPerformance \`${Object.entries(JAVA_PRODUCER).map(([k, v]) => `${k}=${v}`).join(' ')}\`; end-to-end \`${Object.entries(E2E_CONFIG).map(([k, v]) => `${k}=${v}`).join(' ')}\`.`,
+    `Clients: librdkafka ${librdkafkaVersion()} producer \`${Object.entries(RDKAFKA_PRODUCER).map(([k, v]) => `${k}=${v}`).join(' ')}\`; librdkafka consumer \`${Object.entries(RDKAFKA_CONSUMER).map(([k, v]) => `${k}=${v}`).join(' ')}\`; ProducerPerformance \`${Object.entries(JAVA_PRODUCER).map(([k, v]) => `${k}=${v}`).join(' ')}\`; end-to-end \`${Object.entries(E2E_CONFIG).map(([k, v]) => `${k}=${v}`).join(' ')}\`.`,
   ];
   const md = markdownReport(ctx.scenarios, machine, header);
   console.log(`\n${md}\n`);
@@ -85,7 +85,7 @@ async function main(): Promise<void> {
     durationSeconds: Math.round(seconds),
     kafkaVersion,
     librdkafka: librdkafkaVersion(),
-    settings: { sizes: opts.sizes, kafkaJvm: KAFKA_JVM, rdkafkaProducer: RDKAFKA_PRODUCER, javaProducer: JAVA_PRODUCER, e2e: E2E_CONFIG },
+    settings: { sizes: opts.sizes, kafkaJvm: KAFKA_JVM, rdkafkaProducer: RDKAFKA_PRODUCER, rdkafkaConsumer: RDKAFKA_CONSUMER, javaProducer: JAVA_PRODUCER, e2e: E2E_CONFIG },
   };
   if (opts.json) {
     writeFileSync(opts.json, `${JSON.stringify(jsonReport(ctx.scenarios, machine, meta), null, 2)}\n`);

@@ -25,6 +25,8 @@ export interface Sizes {
   e2eRates: number[];
   e2eSeconds: number;
   e2eWarmupSeconds: number;
+  /** Unmeasured end-to-end traffic (10K msg/s) before the first measured rate, per system. */
+  e2eWarmupRunSeconds: number;
   /** Wait after start before sampling idle RSS. */
   idleSettleMs: number;
   /** Pause before each measured run (lets the previous run's background work finish). */
@@ -41,13 +43,14 @@ export interface Sizes {
 
 export const QUICK: Sizes = {
   repetitions: 1,
-  produceRecords: 1_000_000,
+  produceRecords: 2_000_000,
   javaProduceRecords: 500_000,
   rf3Records: 1_000_000,
   javaRf3Records: 0,
   e2eRates: [50_000],
   e2eSeconds: 4,
   e2eWarmupSeconds: 1,
+  e2eWarmupRunSeconds: 5,
   idleSettleMs: 5_000,
   settleMs: 0,
   quietWaitMs: 1_000,
@@ -65,6 +68,7 @@ export const FULL: Sizes = {
   e2eRates: [1_000, 10_000, 50_000],
   e2eSeconds: 10,
   e2eWarmupSeconds: 2,
+  e2eWarmupRunSeconds: 5,
   idleSettleMs: 5_000,
   settleMs: 1_000,
   quietWaitMs: 10_000,
