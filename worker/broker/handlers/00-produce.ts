@@ -2,8 +2,9 @@
 // are refused: Kafka 4 accepts only record batch v2 (magic 2), which starts at v3.
 // Per partition, as Kafka's ProduceRequest.validateRecords and LogValidator do: exactly one batch, magic 2,
 // valid CRC, no control batch from a client, size within max.message.bytes, zstd only from v7,
-// timestamps within message.timestamp.{before,after}.max.ms. Records are parsed one by one only to report
-// a batch that failed the timestamp check.
+// timestamps within message.timestamp.{before,after}.max.ms; then the topic's policies (keys on compacted topics,
+// recompression to the topic's compression.type). Records are parsed one by one only for those policies and to
+// report a batch that failed the timestamp check.
 import { ErrorCode } from '../../protocol/errors.js';
 import {
   decodeProduceRequest,
@@ -13,12 +14,13 @@ import {
   type ProduceResponseTopicProduceResponse,
   type ProduceResponsePartitionProduceResponse,
 } from '../../protocol/generated/index.js';
-import { ATTRIBUTES_OFFSET, MAGIC_OFFSET, decodeRecordBatch, iterateBatches, validateBatch, type BatchHeader } from '../../protocol/records/record-batch.js';
+import { ATTRIBUTES_OFFSET, MAGIC_OFFSET, decodeRecordBatch, iterateBatches, readBatchHeader, validateBatch, type BatchHeader } from '../../protocol/records/record-batch.js';
 import { topicConfigValue } from '../../rpc/topic-configs.js';
 import { INTERNAL_TOPICS } from '../../rpc/topic-names.js';
 import { defineHandler } from '../api/handler.js';
 import type { BrokerContext } from '../broker-context.js';
 import type { AppendResult } from '../replica/partition.js';
+import { isCompacted, keylessRecordErrors, keylessRecordsMessage, recompressBatch, targetCodec } from '../log/topic-policies.js';
 
 const ZSTD = 4;
 
@@ -63,11 +65,13 @@ function produceToPartition(
   if (batch.length > Number(topicConfigValue(cfg, 'max.message.bytes'))) return { index, result: failed(ErrorCode.MESSAGE_TOO_LARGE, null) };
   const check = validateBatch(batch, 0);
   if (!check.ok) return { index, result: failed(check.errorCode, null, check.errorCode === ErrorCode.CORRUPT_MESSAGE ? -1 : logStart) };
-  const { header, size } = check;
-  const timestampErrors = checkTimestamps(cfg, batch, header, now);
+  const timestampErrors = checkTimestamps(cfg, batch, check.header, now);
   if (timestampErrors) {
     return { index, result: failed(ErrorCode.INVALID_TIMESTAMP, 'One or more records have been rejected due to invalid timestamp', logStart), recordErrors: timestampErrors };
   }
+  const stored = applyTopicPolicies(cfg, batch, check.header, check.size, `${topicName}-${index}`);
+  if ('errorCode' in stored) return { index, result: failed(stored.errorCode, stored.errorMessage, stored.logStartKnown ? logStart : -1), recordErrors: stored.recordErrors };
+  const { header, size } = stored;
 
   const minIsr = Number(topicConfigValue(cfg, 'min.insync.replicas'));
   if (acks === -1 && partition.isr.length < minIsr) {
@@ -77,7 +81,35 @@ function produceToPartition(
     };
   }
   const appendTime = topicConfigValue(cfg, 'message.timestamp.type') === 'LogAppendTime' ? now : null;
-  return { index, result: partition.append(batch, header, size, appendTime) };
+  return { index, result: partition.append(stored.batch, header, size, appendTime) };
+}
+
+type PolicyOutcome =
+  | { batch: Buffer; header: BatchHeader; size: number }
+  | { errorCode: number; errorMessage: string | null; logStartKnown: boolean; recordErrors?: { batchIndex: number; batchIndexErrorMessage: string }[] };
+
+/**
+ * The topic's say in what is stored (Kafka's LogValidator): compacted topics need a key on every record, and
+ * compression.type other than "producer" means the batch is stored recompressed in that codec (then the new batch
+ * must still fit max.message.bytes). Batches of other topics pass untouched, without decoding a record.
+ */
+function applyTopicPolicies(cfg: ReadonlyMap<string, string>, batch: Buffer, header: BatchHeader, size: number, topicPartition: string): PolicyOutcome {
+  const compacted = isCompacted(topicConfigValue(cfg, 'cleanup.policy'));
+  const codec = targetCodec(topicConfigValue(cfg, 'compression.type'), header.compression);
+  if (!compacted && codec === null) return { batch, header, size };
+  let decoded;
+  try {
+    decoded = decodeRecordBatch(batch, 0);
+  } catch {
+    return { errorCode: ErrorCode.CORRUPT_MESSAGE, errorMessage: null, logStartKnown: false };
+  }
+  const keyless = compacted ? keylessRecordErrors(decoded, topicPartition) : null;
+  if (keyless) return { errorCode: ErrorCode.INVALID_RECORD, errorMessage: keylessRecordsMessage(keyless), logStartKnown: true, recordErrors: keyless };
+  if (codec === null) return { batch, header, size };
+  const rebuilt = recompressBatch(batch, header, codec, decoded);
+  // Checked by the log after validation (UnifiedLog), which answers without the log start offset.
+  if (rebuilt.length > Number(topicConfigValue(cfg, 'max.message.bytes'))) return { errorCode: ErrorCode.MESSAGE_TOO_LARGE, errorMessage: null, logStartKnown: false };
+  return { batch: rebuilt, header: readBatchHeader(rebuilt, 0), size: rebuilt.length };
 }
 
 /**
