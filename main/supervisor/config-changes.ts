@@ -17,6 +17,17 @@ export const OP_SUBTRACT = 3;
 /** Broker configs that can change at run time: the topic defaults (broker synonyms of topic configs). */
 const DYNAMIC_BROKER_CONFIGS = new Map(TOPIC_CONFIGS.filter((d) => d.brokerSynonym).map((d) => [d.brokerSynonym!, d]));
 
+/**
+ * Dynamic broker configs that are not topic defaults. Replication throttles are accepted and stored, not enforced
+ * (a simulated network on one machine has nothing to throttle); kafka-reassign-partitions sets and clears them.
+ */
+const THROTTLE_CONFIGS = new Set(['leader.replication.throttled.rate', 'follower.replication.throttled.rate', 'replica.alter.log.dirs.io.max.bytes.per.second']);
+
+function validateNonNegativeLong(name: string, v: string): string | null {
+  if (!/^-?\d+$/.test(v.trim()) || BigInt.asIntN(64, BigInt(v.trim())) !== BigInt(v.trim())) return `Invalid value ${v} for configuration ${name}: Not a number of type LONG`;
+  return BigInt(v.trim()) < 0n ? `Invalid value ${v} for configuration ${name}: Value must be at least 0` : null;
+}
+
 function splitList(v: string): string[] {
   return v
     .split(',')
@@ -56,6 +67,7 @@ function planResource(image: MetadataImage, brokerIds: Set<number>, r: ConfigCha
     resourceType = 'broker';
     current = image.configs.get(`broker:${r.resourceName}`) ?? new Map();
     typeOf = (name) => {
+      if (THROTTLE_CONFIGS.has(name)) return { list: false, validate: (v) => validateNonNegativeLong(name, v) };
       const def = DYNAMIC_BROKER_CONFIGS.get(name);
       return def ? { list: def.type === 'list', validate: (v) => validateTopicConfig(def.name, v)?.replace(def.name, name) ?? null } : null;
     };
