@@ -3,8 +3,9 @@
 import type { HeadlessOptions } from './cli/args.js';
 import { startUiServer, type UiServer } from './bridge/ui-server.js';
 import { startControlServer, type ControlServer } from './bridge/control-server.js';
+import { startApp, type RunningApp } from './gui/start.js';
 import { rendererDir } from './supervisor/app-paths.js';
-import { Cluster, ClusterStartError } from './supervisor/cluster.js';
+import { ClusterStartError } from './supervisor/cluster.js';
 import { DataDirError } from './supervisor/data-dir.js';
 
 function fail(message: string): never {
@@ -15,7 +16,7 @@ function fail(message: string): never {
 export async function runHeadless(opts: HeadlessOptions): Promise<void> {
   // Signal handlers go in first: a signal that arrives while starting (or a moment after the bootstrap line)
   // must still stop the cluster cleanly rather than kill the process with half-written state.
-  let cluster: Cluster | null = null;
+  let app: RunningApp | null = null;
   let ui: UiServer | null = null;
   let control: ControlServer | null = null;
   let started = false;
@@ -23,7 +24,7 @@ export async function runHeadless(opts: HeadlessOptions): Promise<void> {
   const shutdown = async () => {
     await control?.close();
     await ui?.close();
-    await cluster?.stop();
+    await app?.stop();
     process.exit(0);
   };
   const stop = (signal: string) => {
@@ -37,13 +38,14 @@ export async function runHeadless(opts: HeadlessOptions): Promise<void> {
   process.on('SIGTERM', () => stop('SIGTERM'));
 
   try {
-    cluster = await Cluster.start({ brokers: opts.brokers, port: opts.port, host: opts.host, dataDir: opts.dataDir });
+    app = await startApp(opts, 'headless');
   } catch (e) {
     if (e instanceof ClusterStartError || e instanceof DataDirError) fail(e.message);
     throw e;
   }
 
-  const running = cluster;
+  const running = app;
+  const cluster = () => running.local.cluster;
   if (opts.uiPort !== null) {
     const dir = rendererDir();
     if (!dir) {
@@ -54,7 +56,8 @@ export async function runHeadless(opts: HeadlessOptions): Promise<void> {
           host: opts.host,
           port: opts.uiPort,
           rendererDir: dir,
-          status: () => ({ clusterId: running.clusterId, bootstrapServers: running.bootstrapServers, brokers: running.brokerPorts().length }),
+          status: () => ({ clusterId: cluster().clusterId, bootstrapServers: cluster().bootstrapServers, brokers: cluster().brokerPorts().length }),
+          api: running.backend,
         });
       } catch (e) {
         await running.stop();
@@ -64,12 +67,12 @@ export async function runHeadless(opts: HeadlessOptions): Promise<void> {
     }
   }
 
-  control = await startControlServer(running, { dataDir: opts.dataDir, ui: () => ui?.url });
+  control = await startControlServer(cluster, { dataDir: opts.dataDir, ui: () => ui?.url });
   started = true;
   if (stopRequested) {
     await shutdown();
     return;
   }
-  process.stdout.write(`bootstrap: ${running.bootstrapServers}\n`);
+  process.stdout.write(`bootstrap: ${cluster().bootstrapServers}\n`);
   if (ui) process.stdout.write(`ui: ${ui.url}\n`);
 }

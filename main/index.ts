@@ -1,17 +1,21 @@
-// Electron main process: starts the cluster through the same supervisor as headless mode, opens the window,
-// answers the UI contract over one IPC channel, and stops the cluster before quitting.
-import { app, dialog, ipcMain } from 'electron';
+// Electron main process: starts the cluster and the GUI backend through the same code as headless mode, opens the
+// window, serves the UI contract to each page load over its own MessageChannel, and stops the cluster before quitting.
+// A second launch focuses the running window instead.
+import { app, dialog, MessageChannelMain, type BrowserWindow } from 'electron';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseHeadlessArgs } from './cli/args.js';
-import { UI_IPC_CHANNEL, type UiApi } from './contract/ui-api.js';
-import { Cluster } from './supervisor/cluster.js';
+import { UI_PORT_MESSAGE } from './contract/ui-api.js';
+import { startApp, type RunningApp } from './gui/start.js';
+import { serveContractOnPort } from './ipc/serve-port.js';
+import { appDataDir } from './supervisor/app-paths.js';
 import { createMainWindow } from './window/main-window.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-let cluster: Cluster | null = null;
+let running: RunningApp | null = null;
+let window: BrowserWindow | null = null;
 
-async function startApp(): Promise<void> {
+async function startElectronApp(): Promise<void> {
   try {
     // Unpackaged, argv is [electron, appPath, ...flags]; packaged, [app, ...flags]. The same flags as `eddy`.
     const parsed = parseHeadlessArgs(process.argv.slice(app.isPackaged ? 1 : 2));
@@ -19,37 +23,50 @@ async function startApp(): Promise<void> {
       app.quit();
       return;
     }
-    const opts = parsed.options;
-    cluster = await Cluster.start({ brokers: opts.brokers, port: opts.port, host: opts.host, dataDir: opts.dataDir });
+    running = await startApp(parsed.options, 'electron');
   } catch (e) {
     dialog.showErrorBox('Eddy could not start its cluster', (e as Error).message);
     app.exit(1);
     return;
   }
-  process.stdout.write(`bootstrap: ${cluster.bootstrapServers}\n`);
-  const api: UiApi = {
-    clusterSummary: async () => ({ clusterId: cluster!.clusterId, bootstrapServers: cluster!.bootstrapServers, brokers: cluster!.brokerPorts().length }),
-  };
-  ipcMain.handle(UI_IPC_CHANNEL, (_e, method: keyof UiApi) => {
-    if (method !== 'clusterSummary') throw new Error(`unknown UI call ${String(method)}`);
-    return api[method]();
+  process.stdout.write(`bootstrap: ${running.local.cluster.bootstrapServers}\n`);
+  const backend = running.backend;
+  window = createMainWindow(join(here, '..', 'preload', 'index.cjs'), join(here, '..', 'renderer', 'index.html'), appDataDir());
+  const contents = window.webContents;
+  // Each page load (and reload) gets a fresh channel: the page's scripts are listening by dom-ready.
+  let current: Electron.MessagePortMain | null = null;
+  contents.on('dom-ready', () => {
+    current?.close();
+    const { port1, port2 } = new MessageChannelMain();
+    current = port1;
+    serveContractOnPort(backend, port1);
+    contents.postMessage(UI_PORT_MESSAGE, null, [port2]);
   });
-  createMainWindow(join(here, '..', 'preload', 'index.cjs'), join(here, '..', 'renderer', 'index.html'));
+  window.on('closed', () => {
+    current?.close();
+    window = null;
+  });
 }
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
-  app.whenReady().then(startApp, (e: unknown) => {
+  app.on('second-instance', () => {
+    if (!window) return;
+    if (window.isMinimized()) window.restore();
+    window.show();
+    window.focus();
+  });
+  app.whenReady().then(startElectronApp, (e: unknown) => {
     dialog.showErrorBox('Eddy failed to start', String(e));
     app.exit(1);
   });
   let quitting = false;
   app.on('before-quit', (e) => {
-    if (quitting || !cluster) return;
+    if (quitting || !running) return;
     e.preventDefault();
     quitting = true;
-    void cluster.stop().finally(() => app.quit());
+    void running.stop().finally(() => app.quit());
   });
   app.on('window-all-closed', () => app.quit());
 }

@@ -59,7 +59,9 @@ export function clusterStatus(cluster: Cluster) {
   };
 }
 
-export function startControlServer(cluster: Cluster, opts: { dataDir: string; ui?: () => string | undefined }): Promise<ControlServer> {
+/** `cluster` may be a getter: the local cluster is replaced when the GUI resets it. */
+export function startControlServer(clusterOrGetter: Cluster | (() => Cluster), opts: { dataDir: string; ui?: () => string | undefined }): Promise<ControlServer> {
+  const current = typeof clusterOrGetter === 'function' ? clusterOrGetter : () => clusterOrGetter;
   const token = randomBytes(24).toString('base64url');
   const expected = Buffer.from(`Bearer ${token}`);
 
@@ -74,6 +76,7 @@ export function startControlServer(cluster: Cluster, opts: { dataDir: string; ui
     if (req.headers.origin) return send(403, { error: 'cross-origin requests are refused' });
     const url = new URL(req.url ?? '/', 'http://localhost');
     const parts = url.pathname.split('/').filter(Boolean);
+    const cluster = current();
     try {
       if (req.method === 'GET' && url.pathname === '/status') return send(200, clusterStatus(cluster));
       if (req.method === 'GET' && url.pathname === '/events') return send(200, cluster.eventLog(Number(url.searchParams.get('since') ?? 0)));
@@ -141,7 +144,7 @@ export function startControlServer(cluster: Cluster, opts: { dataDir: string; ui
       const url = `http://127.0.0.1:${port}`;
       const file = join(opts.dataDir, INSTANCE_FILE);
       const ui = opts.ui?.();
-      const info: InstanceInfo = { pid: process.pid, bootstrapServers: cluster.bootstrapServers, control: { url, token }, ...(ui ? { ui } : {}) };
+      const info: InstanceInfo = { pid: process.pid, bootstrapServers: current().bootstrapServers, control: { url, token }, ...(ui ? { ui } : {}) };
       writeFileSync(file, JSON.stringify(info, null, 2), { mode: 0o600 });
       chmodSync(file, 0o600);
       resolve({

@@ -5,6 +5,9 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
+import type { Duplex } from 'node:stream';
+import { UI_WEBSOCKET_PATH, type UiApi } from '../contract/ui-api.js';
+import { refuseUpgrade, uiSocketServer } from './ui-socket.js';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -20,8 +23,10 @@ export interface UiServerOptions {
   host: string;
   port: number;
   rendererDir: string;
-  /** JSON served at /api/status (the typed UI contract over WebSocket arrives with the GUI work). */
+  /** JSON served at /api/status. */
   status: () => unknown;
+  /** The UI contract, served over a WebSocket at UI_WEBSOCKET_PATH. */
+  api?: UiApi;
 }
 
 export interface UiServer {
@@ -41,28 +46,39 @@ function cookieToken(req: IncomingMessage): string | null {
   return m ? m[1]! : null;
 }
 
+/** Same-origin WebSockets are 'self' in Chromium's connect-src, so no ws: source needs listing (tested in e2e). */
+export const UI_CSP = "default-src 'self'; connect-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'";
+
 export function startUiServer(opts: UiServerOptions): Promise<UiServer> {
   const token = randomBytes(24).toString('base64url');
   let port = opts.port;
   const allowedHosts = () => new Set([`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`, `${opts.host}:${port}`]);
+
+  /** The checks every request passes, pages and the contract's WebSocket alike. */
+  const check = (req: IncomingMessage): { ok: true; url: URL; given: string | null } | { ok: false; code: number; message: string } => {
+    if (!allowedHosts().has(req.headers.host ?? '')) return { ok: false, code: 421, message: 'unexpected Host header' };
+    const origin = req.headers.origin;
+    if (origin && !allowedHosts().has(origin.replace(/^https?:\/\//, ''))) return { ok: false, code: 403, message: 'cross-origin request refused' };
+    const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
+    const given = url.searchParams.get('token');
+    const authorized = (given !== null && sameToken(given, token)) || sameToken(cookieToken(req) ?? '', token);
+    if (!authorized) return { ok: false, code: 401, message: 'missing or wrong token: open the URL Eddy printed at start-up' };
+    return { ok: true, url, given };
+  };
 
   const handle = (req: IncomingMessage, res: ServerResponse) => {
     const deny = (code: number, msg: string) => {
       res.writeHead(code, { 'content-type': 'text/plain; charset=utf-8' });
       res.end(msg);
     };
-    if (!allowedHosts().has(req.headers.host ?? '')) return deny(421, 'unexpected Host header');
-    const origin = req.headers.origin;
-    if (origin && !allowedHosts().has(origin.replace(/^https?:\/\//, ''))) return deny(403, 'cross-origin request refused');
-    const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
-    const given = url.searchParams.get('token');
-    const authorized = (given !== null && sameToken(given, token)) || sameToken(cookieToken(req) ?? '', token);
-    if (!authorized) return deny(401, 'missing or wrong token: open the URL Eddy printed at start-up');
+    const checked = check(req);
+    if (!checked.ok) return deny(checked.code, checked.message);
+    const { url, given } = checked;
 
     const headers: Record<string, string> = {
       'x-content-type-options': 'nosniff',
       'referrer-policy': 'no-referrer',
-      'content-security-policy': "default-src 'self'; connect-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'",
+      'content-security-policy': UI_CSP,
     };
     if (given !== null) headers['set-cookie'] = `eddy_token=${token}; HttpOnly; SameSite=Strict; Path=/`;
 
@@ -81,6 +97,14 @@ export function startUiServer(opts: UiServerOptions): Promise<UiServer> {
   };
 
   const server: Server = createServer(handle);
+  const sockets = opts.api ? uiSocketServer(opts.api) : null;
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => socket.destroy());
+    const checked = check(req);
+    if (!checked.ok) return refuseUpgrade(socket, checked.code, checked.message);
+    if (checked.url.pathname !== UI_WEBSOCKET_PATH || !sockets) return refuseUpgrade(socket, 404, 'not found');
+    sockets.accept(req, socket, head);
+  });
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen({ host: opts.host, port: opts.port, exclusive: true }, () => {
@@ -92,6 +116,7 @@ export function startUiServer(opts: UiServerOptions): Promise<UiServer> {
         port,
         close: () =>
           new Promise<void>((r) => {
+            sockets?.close();
             server.close(() => r());
             server.closeAllConnections();
           }),

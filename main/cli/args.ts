@@ -9,6 +9,8 @@ export interface HeadlessOptions {
   dataDir: string;
   /** null = no UI server. */
   uiPort: number | null;
+  /** Flags given on the command line (the app's saved settings fill in the others). */
+  given: { brokers: boolean; port: boolean };
 }
 
 export const DEFAULT_UI_PORT = 9080;
@@ -79,5 +81,5 @@ export function parseHeadlessArgs(argv: string[]): ParsedArgs {
   const dataDir = v['data-dir'] ?? defaultDataDir();
   if (dataDir.trim() === '') throw new UsageError('--data-dir must not be empty');
   const uiPort = v['no-ui'] ? null : intFlag('ui-port', v['ui-port'], DEFAULT_UI_PORT, 0, 65535);
-  return { kind: 'run', options: { brokers, port, host, dataDir, uiPort } };
+  return { kind: 'run', options: { brokers, port, host, dataDir, uiPort, given: { brokers: v.brokers !== undefined, port: v.port !== undefined } } };
 }

@@ -1,9 +1,10 @@
-// Sandboxed preload: exposes exactly the UI contract to the renderer, nothing else of Electron or Node.
+// Sandboxed preload: hands the page the MessagePort that carries the UI contract (posted by the main process at
+// each page load) and says it runs in Electron. Nothing else of Electron or Node reaches the page.
 import { contextBridge, ipcRenderer } from 'electron';
-import { UI_IPC_CHANNEL, type UiApi } from '../contract/ui-api.js';
+import { UI_PORT_MESSAGE } from '../contract/ui-api.js';
 
-const api: UiApi = {
-  clusterSummary: () => ipcRenderer.invoke(UI_IPC_CHANNEL, 'clusterSummary'),
-};
+contextBridge.exposeInMainWorld('eddyElectron', true);
 
-contextBridge.exposeInMainWorld('eddy', api);
+ipcRenderer.on(UI_PORT_MESSAGE, (event) => {
+  window.postMessage(UI_PORT_MESSAGE, '*', event.ports);
+});

@@ -1,6 +1,7 @@
 // Locations of built assets, wherever the bundler placed the calling code (out/main or out/main/chunks),
 // or the sources when running unbundled under tsx.
 import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -37,4 +38,20 @@ export function packageRoot(): string {
   const pkg = findUp('package.json');
   if (!pkg) throw new Error('package.json not found above the running code');
   return dirname(pkg);
+}
+
+/**
+ * The app's own folder for settings, remote connections and window state (not the cluster's data): EDDY_APP_DATA_DIR,
+ * else the OS's per-user application data folder.
+ */
+export function appDataDir(): string {
+  if (process.env.EDDY_APP_DATA_DIR) return process.env.EDDY_APP_DATA_DIR;
+  switch (process.platform) {
+    case 'darwin':
+      return join(homedir(), 'Library', 'Application Support', 'Eddy');
+    case 'win32':
+      return join(process.env.APPDATA ?? join(homedir(), 'AppData', 'Roaming'), 'Eddy');
+    default:
+      return join(process.env.XDG_CONFIG_HOME ?? join(homedir(), '.config'), 'eddy');
+  }
 }

@@ -409,7 +409,8 @@ export class Cluster {
   }
 }
 
-function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+/** Rejects with 'timed out' when `p` has not settled within `ms`. */
+export function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   return new Promise((resolve, reject) => {
     const t = setTimeout(() => reject(new Error('timed out')), ms);
     p.then(

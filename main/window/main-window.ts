@@ -1,11 +1,15 @@
 // The one application window: sandboxed renderer, context isolation, no Node integration, and nothing
-// loaded from the network.
-import { BrowserWindow, shell } from 'electron';
+// loaded from the network. Its bounds are remembered between runs (window-state.json in the app-data folder).
+import { BrowserWindow, screen, shell } from 'electron';
+import { initialBounds, loadWindowState, saveWindowState } from '../gui/window-state.js';
 
-export function createMainWindow(preloadPath: string, rendererIndex: string): BrowserWindow {
+export function createMainWindow(preloadPath: string, rendererIndex: string, appDataDir: string): BrowserWindow {
+  const start = initialBounds(
+    loadWindowState(appDataDir),
+    screen.getAllDisplays().map((d) => d.workArea),
+  );
   const win = new BrowserWindow({
-    width: 1280,
-    height: 800,
+    ...start.bounds,
     title: 'Eddy',
     show: false,
     webPreferences: {
@@ -16,7 +20,12 @@ export function createMainWindow(preloadPath: string, rendererIndex: string): Br
       webSecurity: true,
     },
   });
-  win.once('ready-to-show', () => win.show());
+  win.once('ready-to-show', () => {
+    if (start.maximized) win.maximize();
+    win.show();
+  });
+  // Remember where the window was (its normal bounds even when maximized).
+  win.on('close', () => saveWindowState(appDataDir, { bounds: win.getNormalBounds(), maximized: win.isMaximized() }));
   // Links open in the user's browser, never inside the app.
   win.webContents.setWindowOpenHandler(({ url }) => {
     if (/^https?:\/\//.test(url)) void shell.openExternal(url);
