@@ -1,0 +1,51 @@
+// Live data that grows: the metrics sampler's series and the cluster's event timeline. Each tick asks only for what
+// is new (metrics since the last sample's time, events after the last seq) and appends, keeping a bounded window,
+// so a page left open for hours neither grows nor re-downloads the past. Arrays are $state.raw: replaced, never
+// mutated, which is what a chart or a keyed list wants.
+import type { ClusterEvent, MetricsSample } from '../../../main/contract/ui-api.js';
+import { call } from './api/index.js';
+
+/** Samples kept on screen: 15 minutes at the sampler's 2 s. */
+const MAX_SAMPLES = 450;
+const MAX_EVENTS = 500;
+
+class AppendFeed<T> {
+  /** Oldest first, as the contract returns them. */
+  items = $state.raw<T[]>([]);
+  error = $state.raw<unknown>(null);
+  loaded = $state(false);
+  readonly #fetch: (last: T | undefined) => Promise<T[]>;
+  readonly #max: number;
+
+  constructor(fetch: (last: T | undefined) => Promise<T[]>, max: number) {
+    this.#fetch = fetch;
+    this.#max = max;
+  }
+
+  async tick(): Promise<void> {
+    try {
+      const fresh = await this.#fetch(this.items.at(-1));
+      if (fresh.length) this.items = [...this.items, ...fresh].slice(-this.#max);
+      this.error = null;
+    } catch (e) {
+      this.error = e;
+    } finally {
+      this.loaded = true;
+    }
+  }
+}
+
+export class MetricsFeed extends AppendFeed<MetricsSample> {
+  constructor(conn: string) {
+    super((last) => (last ? call('metrics', conn, last.t) : call('metrics', conn)), MAX_SAMPLES);
+  }
+}
+
+export class EventFeed extends AppendFeed<ClusterEvent> {
+  /** Newest first, for the timeline. */
+  newestFirst = $derived([...this.items].reverse());
+
+  constructor(conn: string) {
+    super((last) => (last ? call('events', conn, last.seq) : call('events', conn)), MAX_EVENTS);
+  }
+}
