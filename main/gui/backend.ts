@@ -34,8 +34,15 @@ import { packageVersion } from '../supervisor/app-paths.js';
 import { MAX_BROKERS, type Cluster } from '../supervisor/cluster.js';
 import { brokerInfos, logDirSizes, partitionCounts } from './cluster-info.js';
 import type { Connection } from './connection.js';
+import { describeConfigs } from './configs.js';
 import { Connections } from './connections.js';
-import { badRequest, notYet } from './errors.js';
+import { badRequest, uiError } from './errors.js';
+import * as groups from './groups.js';
+import { Browser, readMessage, waitForRecords } from './messages/browse.js';
+import { FilterCache } from './messages/filter-sandbox.js';
+import { messagesOf, ProducerPool } from './messages/produce.js';
+import { Sampler } from './sampler.js';
+import * as topics from './topics.js';
 import type { LocalCluster } from './local-cluster.js';
 import { brokerId, faultAction, linkEnd, localOnly, localState } from './local-control.js';
 import { SettingsStore } from './settings-store.js';
@@ -46,6 +53,8 @@ export interface GuiBackendOptions {
   appDataDir: string;
   /** The app's own cluster; null when the GUI only talks to remote clusters. */
   local: LocalCluster | null;
+  /** How often each connection is sampled (ms); 2 s by default. */
+  sampleIntervalMs?: number;
 }
 
 export class GuiBackend implements UiApi {
@@ -55,18 +64,32 @@ export class GuiBackend implements UiApi {
   private readonly runtime: 'electron' | 'headless';
   /** The local cluster's broker count and first port when the app started (to tell when a restart is needed). */
   private readonly startedWith: { brokers: number; port: number } | null;
+  private readonly samplers = new Map<Connection, Sampler>();
+  private readonly filters = new FilterCache();
+  private readonly producers = new ProducerPool();
 
   constructor(opts: GuiBackendOptions) {
     this.runtime = opts.runtime;
     this.local = opts.local;
     this.settingsStore = new SettingsStore(opts.appDataDir);
     this.connections = new Connections(opts.appDataDir);
+    this.connections.onAdded = (c) => {
+      const sampler = new Sampler(c, () => this.supervisorOf(c), opts.sampleIntervalMs);
+      this.samplers.set(c, sampler);
+      sampler.start();
+    };
+    this.connections.onRemoved = (c) => {
+      void this.samplers.get(c)?.stop();
+      this.samplers.delete(c);
+      this.producers.forget(c);
+    };
     this.startedWith = opts.local ? { brokers: opts.local.cluster.brokers().length, port: opts.local.cluster.options.port } : null;
     if (opts.local) {
       const local = opts.local;
       const conn = this.connections.addLocal(local.cluster.bootstrapServers);
       void conn.check().catch(() => undefined);
       local.onReplaced((cluster) => {
+        this.producers.forget(conn);
         void conn.repoint(cluster.bootstrapServers).then(() => conn.check().catch(() => undefined));
       });
     }
@@ -74,7 +97,17 @@ export class GuiBackend implements UiApi {
   }
 
   async close(): Promise<void> {
+    await Promise.all([...this.samplers.values()].map((x) => x.stop()));
+    this.samplers.clear();
+    await this.filters.closeAll();
+    await this.producers.closeAll();
     await this.connections.closeAll();
+  }
+
+  private sampler(c: Connection): Sampler {
+    const s = this.samplers.get(c);
+    if (!s) throw uiError('NOT_CONNECTED', `connection ${c.id} has no sampler`);
+    return s;
   }
 
   // ---- app and connections
@@ -122,99 +155,162 @@ export class GuiBackend implements UiApi {
     };
   }
 
-  /** Group count and lag for the overview (filled in by the groups module). */
-  private async groupLagSummary(_c: Connection): Promise<{ groups: number; total: number; lagging: { groupId: string; lag: number }[] }> {
-    return { groups: 0, total: 0, lagging: [] };
+  /** Group count and lag for the overview: the sampler's last reading, or a fresh one before the first sample. */
+  private async groupLagSummary(c: Connection): Promise<{ groups: number; total: number; lagging: { groupId: string; lag: number }[] }> {
+    const snap = this.samplers.get(c)?.latestGroups() ?? (await groups.groupsSnapshot(c).catch(() => null));
+    if (!snap) return { groups: 0, total: 0, lagging: [] };
+    const lagging = snap.summaries
+      .filter((g) => (g.totalLag ?? 0) > 0)
+      .map((g) => ({ groupId: g.groupId, lag: g.totalLag! }))
+      .sort((a, b) => b.lag - a.lag)
+      .slice(0, 10);
+    return { groups: snap.summaries.length, total: snap.summaries.reduce((s, g) => s + (g.totalLag ?? 0), 0), lagging };
   }
-  async metrics(_conn: string, _since?: number): Promise<MetricsSample[]> {
-    throw notYet('metrics');
+  async metrics(conn: string, since?: number): Promise<MetricsSample[]> {
+    return this.sampler(this.connections.get(conn)).metrics(since);
   }
-  async events(_conn: string, _afterSeq?: number): Promise<ClusterEvent[]> {
-    throw notYet('events');
+
+  async events(conn: string, afterSeq?: number): Promise<ClusterEvent[]> {
+    return this.sampler(this.connections.get(conn)).eventsAfter(afterSeq);
   }
+
   async brokers(conn: string): Promise<BrokerInfo[]> {
     const c = this.connections.get(conn);
     const md = await c.metadata();
     return brokerInfos(md, await logDirSizes(c.client, md), this.supervisorOf(c));
   }
-  async brokerConfigs(_conn: string, _brokerId: number): Promise<ConfigEntry[]> {
-    throw notYet('brokerConfigs');
+  async brokerConfigs(conn: string, brokerId: number): Promise<ConfigEntry[]> {
+    const c = this.connections.get(conn);
+    const md = await c.metadata();
+    const b = md.brokers.find((x) => x.id === brokerId);
+    if (!b) throw uiError('BROKER_NOT_AVAILABLE', `broker ${brokerId} is not in the cluster's metadata`, 'it may be down: its configs are read from the broker itself');
+    return describeConfigs(c.client, 'broker', String(brokerId), await c.client.broker(b));
   }
+
 
   // ---- topics
 
-  async topics(_conn: string): Promise<TopicSummary[]> {
-    throw notYet('topics');
+  async topics(conn: string): Promise<TopicSummary[]> {
+    const c = this.connections.get(conn);
+    return topics.topicSummaries(c, this.samplers.get(c)?.rates() ?? new Map());
   }
-  async topic(_conn: string, _name: string): Promise<TopicDetail> {
-    throw notYet('topic');
+
+  async topic(conn: string, name: string): Promise<TopicDetail> {
+    const c = this.connections.get(conn);
+    return topics.topicDetail(c, name, this.supervisorOf(c));
   }
-  async newTopicDefaults(_conn: string): Promise<ConfigEntry[]> {
-    throw notYet('newTopicDefaults');
+
+  async newTopicDefaults(conn: string): Promise<ConfigEntry[]> {
+    return topics.newTopicDefaults(this.connections.get(conn));
   }
-  async createTopic(_conn: string, _input: CreateTopicInput): Promise<void> {
-    throw notYet('createTopic');
+
+  async createTopic(conn: string, input: CreateTopicInput): Promise<void> {
+    await topics.createTopic(this.connections.get(conn), input);
   }
-  async deleteTopic(_conn: string, _name: string): Promise<void> {
-    throw notYet('deleteTopic');
+
+  async deleteTopic(conn: string, name: string): Promise<void> {
+    await topics.deleteTopic(this.connections.get(conn), name);
   }
-  async purgeTopic(_conn: string, _name: string, _partitions?: number[]): Promise<void> {
-    throw notYet('purgeTopic');
+
+  async purgeTopic(conn: string, name: string, partitions?: number[]): Promise<void> {
+    await topics.purgeTopic(this.connections.get(conn), name, partitions);
   }
-  async addPartitions(_conn: string, _name: string, _totalCount: number): Promise<void> {
-    throw notYet('addPartitions');
+
+  async addPartitions(conn: string, name: string, totalCount: number): Promise<void> {
+    await topics.addPartitions(this.connections.get(conn), name, totalCount);
   }
-  async topicConfigs(_conn: string, _name: string): Promise<ConfigEntry[]> {
-    throw notYet('topicConfigs');
+
+  async topicConfigs(conn: string, name: string): Promise<ConfigEntry[]> {
+    const c = this.connections.get(conn);
+    topics.findTopic(await c.metadata(), name);
+    return describeConfigs(c.client, 'topic', name);
   }
-  async alterTopicConfigs(_conn: string, _name: string, _change: ConfigChange): Promise<void> {
-    throw notYet('alterTopicConfigs');
+
+  async alterTopicConfigs(conn: string, name: string, change: ConfigChange): Promise<void> {
+    await topics.alterTopicConfigs(this.connections.get(conn), name, change);
   }
-  async topicConsumers(_conn: string, _name: string): Promise<TopicConsumer[]> {
-    throw notYet('topicConsumers');
+
+  async topicConsumers(conn: string, name: string): Promise<TopicConsumer[]> {
+    const c = this.connections.get(conn);
+    topics.findTopic(await c.metadata(), name);
+    return groups.topicConsumersFrom(await groups.groupsSnapshot(c), name);
   }
+
 
   // ---- messages
 
-  async browse(_conn: string, _query: BrowseQuery): Promise<BrowseResult> {
-    throw notYet('browse');
+  async browse(conn: string, query: BrowseQuery): Promise<BrowseResult> {
+    return new Browser(this.connections.get(conn), this.filters).run(query);
   }
-  async browseMore(_conn: string, _query: BrowseQuery, _cursor: BrowseCursor): Promise<BrowseResult> {
-    throw notYet('browseMore');
+
+  async browseMore(conn: string, query: BrowseQuery, cursor: BrowseCursor): Promise<BrowseResult> {
+    if (!cursor || typeof cursor.positions !== 'object') throw badRequest('browseMore: a cursor from an earlier browse is required');
+    return new Browser(this.connections.get(conn), this.filters).run(query, cursor);
   }
-  async tail(_conn: string, _query: BrowseQuery, _cursor: BrowseCursor, _waitMs: number): Promise<BrowseResult> {
-    throw notYet('tail');
+
+  async tail(conn: string, query: BrowseQuery, cursor: BrowseCursor, waitMs: number): Promise<BrowseResult> {
+    if (!cursor || cursor.direction !== 'forward') throw badRequest('tail: a forward cursor is required');
+    const c = this.connections.get(conn);
+    const until = Date.now() + Math.min(Math.max(0, Number(waitMs) || 0), 60_000);
+    const browser = new Browser(c, this.filters);
+    let result = await browser.run({ ...query, direction: 'forward' }, cursor);
+    // Long polls in the brokers (their purgatory), in short rounds so data on any leader ends the wait soon.
+    while (result.messages.length === 0 && Date.now() < until) {
+      await waitForRecords(c, result.cursor, Math.min(500, until - Date.now()));
+      result = await browser.run({ ...query, direction: 'forward' }, result.cursor);
+    }
+    return result;
   }
-  async message(_conn: string, _topic: string, _partition: number, _offset: number): Promise<MessageRecord | null> {
-    throw notYet('message');
+
+  async message(conn: string, topic: string, partition: number, offset: number): Promise<MessageRecord | null> {
+    return readMessage(this.connections.get(conn), topic, partition, offset);
   }
-  async produce(_conn: string, _input: ProduceInput): Promise<ProduceResult> {
-    throw notYet('produce');
+
+  async produce(conn: string, input: ProduceInput): Promise<ProduceResult> {
+    if (!input || typeof input.topic !== 'string') throw badRequest('produce: topic is required');
+    const c = this.connections.get(conn);
+    const { count, at } = messagesOf(input);
+    return this.producers.send(c, input.topic, count, at, input.compression);
   }
-  async replay(_conn: string, _from: { topic: string; partition: number; offset: number }, _to: { conn: string; topic: string; partition?: number }): Promise<ProduceResult> {
-    throw notYet('replay');
+
+  async replay(conn: string, from: { topic: string; partition: number; offset: number }, to: { conn: string; topic: string; partition?: number }): Promise<ProduceResult> {
+    if (!from || !to || typeof to.topic !== 'string') throw badRequest('replay: from { topic, partition, offset } and to { conn, topic } are required');
+    const full = await readMessage(this.connections.get(conn), from.topic, from.partition, from.offset);
+    if (!full) throw uiError('OFFSET_OUT_OF_RANGE', `no message at ${from.topic}/${from.partition} offset ${from.offset}`, 'it may have been deleted by retention, compaction or a purge');
+    const bytes = (b: { base64: string } | null) => (b ? Buffer.from(b.base64, 'base64') : null);
+    const target = this.connections.get(to.conn);
+    const message = { key: bytes(full.key), value: bytes(full.value), headers: full.headers.map((h) => ({ key: h.key, value: bytes(h.value) })), ...(to.partition !== undefined ? { partition: to.partition } : {}) };
+    return this.producers.send(target, to.topic, 1, () => message);
   }
+
 
   // ---- groups
 
-  async groups(_conn: string): Promise<GroupSummary[]> {
-    throw notYet('groups');
+  async groups(conn: string): Promise<GroupSummary[]> {
+    return (await groups.groupsSnapshot(this.connections.get(conn))).summaries;
   }
-  async group(_conn: string, _groupId: string): Promise<GroupDetail> {
-    throw notYet('group');
+
+  async group(conn: string, groupId: string): Promise<GroupDetail> {
+    const c = this.connections.get(conn);
+    return groups.groupDetail(c, groupId, this.samplers.get(c)?.lagHistory(groupId) ?? []);
   }
-  async previewOffsetReset(_conn: string, _input: OffsetResetInput): Promise<OffsetResetPreview> {
-    throw notYet('previewOffsetReset');
+
+  async previewOffsetReset(conn: string, input: OffsetResetInput): Promise<OffsetResetPreview> {
+    return groups.previewOffsetReset(this.connections.get(conn), input);
   }
-  async resetOffsets(_conn: string, _input: OffsetResetInput): Promise<OffsetResetPreview> {
-    throw notYet('resetOffsets');
+
+  async resetOffsets(conn: string, input: OffsetResetInput): Promise<OffsetResetPreview> {
+    return groups.resetOffsets(this.connections.get(conn), input);
   }
-  async deleteGroup(_conn: string, _groupId: string): Promise<void> {
-    throw notYet('deleteGroup');
+
+  async deleteGroup(conn: string, groupId: string): Promise<void> {
+    await groups.deleteGroup(this.connections.get(conn), groupId);
   }
-  async deleteGroupOffsets(_conn: string, _groupId: string, _topic: string, _partitions?: number[]): Promise<void> {
-    throw notYet('deleteGroupOffsets');
+
+  async deleteGroupOffsets(conn: string, groupId: string, topic: string, partitions?: number[]): Promise<void> {
+    await groups.deleteGroupOffsets(this.connections.get(conn), groupId, topic, partitions);
   }
+
 
   // ---- settings
 
@@ -252,7 +348,7 @@ export class GuiBackend implements UiApi {
     // More brokers: add them now (the supervisor can grow a running cluster; fewer takes a reset or restart).
     if (patch.brokerCount !== undefined && this.local) {
       const local = localOnly(this.local);
-      while (local.cluster.brokers().length < patch.brokerCount) await faultAction('add broker', () => local.cluster.addBroker());
+      while (local.cluster.brokers().length < patch.brokerCount) await this.addBroker();
     }
     return this.settings();
   }
@@ -286,6 +382,8 @@ export class GuiBackend implements UiApi {
   async addBroker(): Promise<{ id: number; port: number }> {
     const local = localOnly(this.local);
     const id = await faultAction('add broker', () => local.cluster.addBroker());
+    const localConn = [...this.samplers.keys()].find((c) => c.kind === 'local');
+    if (localConn) this.samplers.get(localConn)!.events.add({ kind: 'broker-added', message: `broker ${id} added`, brokerId: id });
     const count = local.cluster.brokers().length;
     if ((this.settingsStore.get().brokerCount ?? 0) < count) this.settingsStore.update({ brokerCount: count });
     return { id, port: local.cluster.brokerPorts()[id]! };

@@ -12,11 +12,6 @@ export function badRequest(what: string, hint?: string): Error {
   return uiError('BAD_REQUEST', what, hint);
 }
 
-/** A contract method that this backend does not serve yet. */
-export function notYet(method: string): Error {
-  return uiError('NOT_IMPLEMENTED', `${method} is not implemented yet`, 'this page is still being built');
-}
-
 // Hints for the Kafka errors a GUI user meets most; the rest get the cluster's own message only.
 const HINTS: Record<string, string> = {
   TOPIC_ALREADY_EXISTS: 'choose another name, or open the existing topic',

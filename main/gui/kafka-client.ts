@@ -2,9 +2,16 @@
 // hides what the GUI needs (all topics with their internal flag, validate-only creates, fetches at exact offsets).
 // A raw request uses the highest version both the library and the cluster support, like the library's own calls.
 import { readFileSync } from 'node:fs';
-import { Admin, kGetApi, kGetBootstrapConnection, kGetConnection, type API, type Broker, type Connection } from '@platformatic/kafka';
+import { Admin, kGetApi, kGetBootstrapConnection, kGetConnection, protocolErrorsCodesById, type API, type Broker, type Connection } from '@platformatic/kafka';
 import type { RemoteConnectionParams } from '../contract/ui-api.js';
 import { toUiError } from './errors.js';
+
+/** Kafka's error name for an error code. */
+export function errorName(code: number): string {
+  return protocolErrorsCodesById[code] ?? `ERROR_${code}`;
+}
+
+export type { Connection as BrokerConnection };
 
 export interface MetadataTopic {
   name: string;
@@ -124,6 +131,11 @@ export class KafkaClient {
     } catch (e) {
       throw toUiError(e, 'could not read the cluster metadata');
     }
+  }
+
+  /** Refreshes the library's metadata cache for these topics (its admin calls route by it). */
+  async refresh(topics: string[]): Promise<void> {
+    await this.admin.metadata({ topics, forceUpdate: true }).catch(() => undefined);
   }
 
   close(): Promise<void> {

@@ -1,5 +1,5 @@
 // Locations of built assets, wherever the bundler placed the calling code (out/main or out/main/chunks),
-// or the sources when running unbundled under tsx.
+// or the sources when running unbundled under tsx; and the app's own data folder.
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -18,6 +18,8 @@ function findUp(relative: string): string | null {
 
 /** The broker worker entry: the bundle next to the main entries, or the TypeScript source under tsx. */
 export function brokerWorkerPath(): string | null {
+  // EDDY_BROKER_WORKER: tests that import the supervisor's sources in plain Node point it at the built bundle.
+  if (process.env.EDDY_BROKER_WORKER) return process.env.EDDY_BROKER_WORKER;
   return findUp('broker-worker.js') ?? findUp(join('worker', 'broker', 'index.ts'));
 }
 
