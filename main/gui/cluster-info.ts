@@ -24,7 +24,7 @@ export async function logDirSizes(client: KafkaClient, md: ClusterMetadataSnapsh
     md.brokers.map(async (b) => {
       try {
         const r = await withTimeout(
-          client.broker(b).then((c) => client.request<[null], RawLogDirs>('DescribeLogDirs', c, null)),
+          client.broker(b).then((c) => client.requestLenient<[null], RawLogDirs>('DescribeLogDirs', c, null)),
           timeoutMs,
         );
         if (r.errorCode !== 0) return;

@@ -83,7 +83,7 @@ async function describe(c: Connection, ids: string[]): Promise<Map<string, Descr
     [...byBroker].map(async ([nodeId, b]) => {
       let r: RawDescribeGroups;
       try {
-        r = await c.client.request<[string[], boolean], RawDescribeGroups>('DescribeGroups', await c.client.broker(b), b.ids, false);
+        r = await c.client.requestLenient<[string[], boolean], RawDescribeGroups>('DescribeGroups', await c.client.broker(b), b.ids, false);
       } catch (e) {
         throw toUiError(e, 'could not describe the groups');
       }

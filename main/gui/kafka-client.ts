@@ -99,10 +99,24 @@ export class KafkaClient {
     return api.async(connection, ...args);
   }
 
+  /**
+   * Like request(), but a response that carries error codes (the library rejects those whole) is returned for the
+   * caller to read per entry: Metadata with one leaderless partition is still the cluster's metadata.
+   */
+  async requestLenient<Args extends unknown[], Response>(name: string, connection: Connection, ...args: Args): Promise<Response> {
+    try {
+      return await this.request<Args, Response>(name, connection, ...args);
+    } catch (e) {
+      const response = (e as { response?: Response }).response;
+      if (response && typeof response === 'object') return response;
+      throw e;
+    }
+  }
+
   /** Metadata for every topic (internal ones included), its brokers and controller. */
   async metadata(): Promise<ClusterMetadataSnapshot> {
     try {
-      const r = await this.request<[string[] | null, boolean, boolean], RawMetadataResponse>('Metadata', await this.anyBroker(), null, false, false);
+      const r = await this.requestLenient<[string[] | null, boolean, boolean], RawMetadataResponse>('Metadata', await this.anyBroker(), null, false, false);
       return {
         clusterId: r.clusterId,
         controllerId: r.controllerId,

@@ -90,12 +90,10 @@ export async function fetchPartitions(
         const topicRef = api.version >= 13 ? t.topicId : topic;
         const partitions = parts.map((w) => ({ partition: w.partition, currentLeaderEpoch: -1, fetchOffset: BigInt(w.offset), lastFetchedEpoch: -1, partitionMaxBytes: w.maxBytes }));
         const maxBytes = parts.reduce((s, w) => s + w.maxBytes, 0);
-        r = await api.async(connection, opts.maxWaitMs ?? 0, opts.minBytes ?? 0, maxBytes, 0, 0, -1, [{ topicId: topicRef, partitions }], [], '');
+        // Partition errors (OFFSET_OUT_OF_RANGE …) are read per partition.
+        r = await client.requestLenient('Fetch', connection, opts.maxWaitMs ?? 0, opts.minBytes ?? 0, maxBytes, 0, 0, -1, [{ topicId: topicRef, partitions }], [], '');
       } catch (e) {
-        // Partition errors (OFFSET_OUT_OF_RANGE …) come as an error carrying the parsed response: read them per partition.
-        const response = (e as { response?: RawFetchResponse }).response;
-        if (!response?.responses) throw toUiError(e, `could not read ${topic} from broker ${leader}`);
-        r = response;
+        throw toUiError(e, `could not read ${topic} from broker ${leader}`);
       }
       for (const resp of r.responses) {
         for (const p of resp.partitions) {
