@@ -17,8 +17,8 @@ afterAll(async () => {
   await h?.close();
 });
 
-// A produce answered with acks=all can be a moment ahead of the high watermark ListOffsets reports on this broker
-// (a known gap): wait for the count before reading.
+// The topic holds this many messages (produce answers after acks=all, so this holds at once; kept as a wait to
+// report a clear failure).
 async function settled(topic: string, messages: number): Promise<void> {
   await waitFor(async () => (await api.topics('local')).find((t) => t.name === topic)?.messages === messages || null, { what: `${messages} messages in ${topic}` });
 }

@@ -59,7 +59,7 @@ export class ProducerPool {
     let p = this.producers.get(c);
     if (!p || p.closed) {
       installZstd();
-      p = new Producer({ ...clientOptions(c.client.options, 'eddy-gui-producer'), acks: -1, idempotent: false, autocreateTopics: false });
+      p = new Producer({ ...clientOptions(c.client.options, 'eddy-gui-producer'), idempotent: false, autocreateTopics: false });
       this.producers.set(c, p);
     }
     return p;
@@ -92,7 +92,8 @@ export class ProducerPool {
       }
       let result;
       try {
-        result = await producer.send({ messages, compression: compression ?? 'none' });
+        // acks per send: the library does not apply the constructor's acks to send() (it defaults to the leader's ack).
+        result = await producer.send({ messages, compression: compression ?? 'none', acks: -1 });
       } catch (e) {
         throw toUiError(e, `could not produce to ${topic}`);
       }
