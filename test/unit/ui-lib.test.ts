@@ -1,7 +1,7 @@
 // Pure parts of the GUI shell: the command palette's fuzzy matcher, the connect form's checks and the table sort.
 import { describe, expect, test } from 'vitest';
 import { emptyConnectForm, toConnectionParams, validateConnectForm } from '../../renderer/src/lib/connect-form.js';
-import { fuzzyFilter, fuzzyMatch } from '../../renderer/src/lib/fuzzy.js';
+import { fuzzyMatch, fuzzyRank } from '../../renderer/src/lib/fuzzy.js';
 import { sortRows, type Column } from '../../renderer/src/lib/table.js';
 
 describe('fuzzyMatch', () => {
@@ -19,9 +19,25 @@ describe('fuzzyMatch', () => {
   });
 
   test('ranks a substring above a scattered match, an earlier one above a later one, a shorter one on ties', () => {
-    const ranked = fuzzyFilter('orders', ['payments', 'o-r-d-e-r-s', 'old-orders', 'orders-dlq', 'orders'], (s) => s).map((r) => r.item);
+    const ranked = fuzzyRank('orders', ['payments', 'o-r-d-e-r-s', 'old-orders', 'orders-dlq', 'orders'], { label: (s) => s }).map((r) => r.item);
     expect(ranked).toEqual(['orders', 'orders-dlq', 'old-orders', 'o-r-d-e-r-s']);
-    expect(fuzzyFilter('', ['b', 'a'], (s) => s).map((r) => r.item)).toEqual(['b', 'a']);
+    expect(fuzzyRank('', ['b', 'a'], { label: (s) => s }).map((r) => r.item)).toEqual(['b', 'a']);
+  });
+});
+
+describe('fuzzyRank (the command palette)', () => {
+  const items = [
+    { label: 'Broker 0', kind: 'broker', keywords: undefined },
+    { label: 'Brokers', kind: 'page', keywords: 'g b nodes' },
+    { label: 'Kill broker 2', kind: 'action', keywords: 'local fault' },
+    { label: 'Settings', kind: 'page', keywords: 'g s preferences theme' },
+  ];
+  const rank = (q: string) => fuzzyRank(q, items, { label: (i) => i.label, keywords: (i) => i.keywords, bonus: (i) => (i.kind === 'page' ? 40 : 0) }).map((r) => r.item.label);
+  test('a page beats a broker on the same prefix; keywords match only below label matches', () => {
+    expect(rank('brok')).toEqual(['Brokers', 'Broker 0', 'Kill broker 2']);
+    expect(rank('theme')).toEqual(['Settings']);
+    expect(rank('kill 2')[0]).toBe('Kill broker 2');
+    expect(rank('')).toEqual(items.map((i) => i.label));
   });
 });
 

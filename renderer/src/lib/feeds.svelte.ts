@@ -15,17 +15,29 @@ class AppendFeed<T> {
   error = $state.raw<unknown>(null);
   loaded = $state(false);
   readonly #fetch: (last: T | undefined) => Promise<T[]>;
+  readonly #order: (item: T) => number;
   readonly #max: number;
+  #inFlight: Promise<void> | null = null;
 
-  constructor(fetch: (last: T | undefined) => Promise<T[]>, max: number) {
+  /** `order` is the increasing key the contract pages by (a sample's t, an event's seq). */
+  constructor(fetch: (last: T | undefined) => Promise<T[]>, order: (item: T) => number, max: number) {
     this.#fetch = fetch;
+    this.#order = order;
     this.#max = max;
   }
 
-  async tick(): Promise<void> {
+  /** Fetches what is new; a tick while one is under way joins it (two would both append the same items). */
+  tick(): Promise<void> {
+    this.#inFlight ??= this.#tick().finally(() => (this.#inFlight = null));
+    return this.#inFlight;
+  }
+
+  async #tick(): Promise<void> {
     try {
-      const fresh = await this.#fetch(this.items.at(-1));
-      if (fresh.length) this.items = [...this.items, ...fresh].slice(-this.#max);
+      const last = this.items.at(-1);
+      const fresh = await this.#fetch(last);
+      const newer = last === undefined ? fresh : fresh.filter((x) => this.#order(x) > this.#order(last));
+      if (newer.length) this.items = [...this.items, ...newer].slice(-this.#max);
       this.error = null;
     } catch (e) {
       this.error = e;
@@ -37,7 +49,7 @@ class AppendFeed<T> {
 
 export class MetricsFeed extends AppendFeed<MetricsSample> {
   constructor(conn: string) {
-    super((last) => (last ? call('metrics', conn, last.t) : call('metrics', conn)), MAX_SAMPLES);
+    super((last) => (last ? call('metrics', conn, last.t) : call('metrics', conn)), (s) => s.t, MAX_SAMPLES);
   }
 }
 
@@ -46,6 +58,6 @@ export class EventFeed extends AppendFeed<ClusterEvent> {
   newestFirst = $derived([...this.items].reverse());
 
   constructor(conn: string) {
-    super((last) => (last ? call('events', conn, last.seq) : call('events', conn)), MAX_EVENTS);
+    super((last) => (last ? call('events', conn, last.seq) : call('events', conn)), (e) => e.seq, MAX_EVENTS);
   }
 }

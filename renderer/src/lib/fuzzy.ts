@@ -64,13 +64,26 @@ export function fuzzyMatch(query: string, text: string): FuzzyMatch | null {
   return { score: score - text.length * 0.1, positions };
 }
 
-/** Items matching the query, best first (all of them in their order for an empty query). */
-export function fuzzyFilter<T>(query: string, items: readonly T[], text: (item: T) => string, limit = 50): { item: T; match: FuzzyMatch }[] {
+/**
+ * The palette's ranking: the label matched first (its positions are highlighted); the hidden keywords only when the
+ * label does not match, well below any label match; `bonus` breaks near-ties by kind (pages before brokers…).
+ */
+export function fuzzyRank<T>(
+  query: string,
+  items: readonly T[],
+  get: { label: (item: T) => string; keywords?: (item: T) => string | undefined; bonus?: (item: T) => number },
+  limit = 50,
+): { item: T; match: FuzzyMatch }[] {
+  if (query.trim() === '') return items.slice(0, limit).map((item) => ({ item, match: { score: 0, positions: [] } }));
   const out: { item: T; match: FuzzyMatch; order: number }[] = [];
   items.forEach((item, order) => {
-    const match = fuzzyMatch(query, text(item));
-    if (match) out.push({ item, match, order });
+    const bonus = get.bonus?.(item) ?? 0;
+    const onLabel = fuzzyMatch(query, get.label(item));
+    if (onLabel) return void out.push({ item, match: { score: onLabel.score + bonus, positions: onLabel.positions }, order });
+    const keywords = get.keywords?.(item);
+    const onKeywords = keywords ? fuzzyMatch(query, keywords) : null;
+    if (onKeywords) out.push({ item, match: { score: onKeywords.score - 500 + bonus, positions: [] }, order });
   });
-  if (query.trim() !== '') out.sort((a, b) => b.match.score - a.match.score || a.order - b.order);
+  out.sort((a, b) => b.match.score - a.match.score || a.order - b.order);
   return out.slice(0, limit).map(({ item, match }) => ({ item, match }));
 }

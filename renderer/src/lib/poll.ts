@@ -22,7 +22,9 @@ export function every(ms: number, tick: () => Promise<unknown> | unknown): () =>
     }
   };
   document.addEventListener('visibilitychange', onVisible);
-  void run();
+  // Not synchronously: called from an $effect, the first tick's reads of state would become the effect's
+  // dependencies, and every change they see would restart the poller.
+  queueMicrotask(() => void run());
   return () => {
     stopped = true;
     clearTimeout(timer);

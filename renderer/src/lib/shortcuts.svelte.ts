@@ -8,6 +8,8 @@ import { router } from './router.svelte.js';
 export interface Shortcut {
   keys: string[];
   what: string;
+  /** How the keys combine: pressed together (+), one after the other (then), or either (/). */
+  join?: '+' | 'then' | '/';
 }
 
 type PageName = Exclude<Route['page'], 'topic' | 'messages' | 'group'>;
@@ -24,17 +26,17 @@ export const SHORTCUTS: { section: string; items: Shortcut[] }[] = [
   {
     section: 'Anywhere',
     items: [
-      { keys: ['Ctrl', 'K'], what: 'Command palette: jump to a topic, group, broker or page, or run an action' },
+      { keys: ['Ctrl', 'K'], join: '+', what: 'Command palette: jump to a topic, group, broker or page, or run an action' },
       { keys: ['?'], what: 'This help' },
       { keys: ['/'], what: 'Focus the search field of the page' },
       { keys: ['Esc'], what: 'Close the dialog or palette' },
     ],
   },
-  { section: 'Go to', items: Object.entries(GO).map(([k, v]) => ({ keys: ['g', k], what: v.what })) },
+  { section: 'Go to', items: Object.entries(GO).map(([k, v]) => ({ keys: ['g', k], join: 'then' as const, what: v.what })) },
   {
     section: 'Lists and dialogs',
     items: [
-      { keys: ['↑', '↓'], what: 'Move in the palette, menus and tabs' },
+      { keys: ['↑', '↓'], join: '/', what: 'Move in the palette, menus and tabs' },
       { keys: ['Enter'], what: 'Open the selected item' },
       { keys: ['Tab'], what: 'Next control (every control is reachable by keyboard)' },
     ],
