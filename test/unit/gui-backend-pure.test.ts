@@ -40,7 +40,7 @@ describe('Electron port transport', () => {
       async listConnections() {
         return [{ id: 'local' }];
       },
-      async overview() {
+      async overview(): Promise<string> {
         throw uiError('NOT_CONNECTED', 'no connection "x"', 'choose a cluster');
       },
     };
