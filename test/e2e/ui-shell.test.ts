@@ -118,8 +118,8 @@ describe.skipIf(!chromiumOk)('GUI shell and cluster pages', () => {
       }
     })();
     try {
-      await expect.poll(async () => Number((await page.getByTestId('rate-messages-in').textContent())?.replace(/,/g, '')), { timeout: LONG, intervals: [500] }).toBeGreaterThan(0);
-      await expect.poll(async () => (await page.getByTestId('rate-bytes-in').textContent()) ?? '', { timeout: LONG, intervals: [500] }).not.toBe('0 B');
+      await expect.poll(async () => Number((await page.getByTestId('rate-messages-in').textContent())?.replace(/,/g, '')), { timeout: LONG, interval: 500 }).toBeGreaterThan(0);
+      await expect.poll(async () => (await page.getByTestId('rate-bytes-in').textContent()) ?? '', { timeout: LONG, interval: 500 }).not.toBe('0 B');
       // The charts are drawn (uPlot canvases) once two samples exist.
       await expect.poll(() => page.locator('.chart canvas').count(), { timeout: LONG }).toBeGreaterThanOrEqual(2);
       await shot('overview');
