@@ -54,6 +54,16 @@ export function parseAssignment(buf: Buffer | null | undefined): { topic: string
   }
 }
 
+interface RawConsumerGroupDescribe {
+  groups: {
+    errorCode: number;
+    groupId: string;
+    groupState: string;
+    assignorName: string;
+    members: { memberId: string; instanceId: string | null; clientId: string; clientHost: string; assignment: { topicPartitions: { topicName: string; partitions: number[] }[] } }[];
+  }[];
+}
+
 interface Described {
   groupId: string;
   state: string;
@@ -87,8 +97,12 @@ async function describe(c: Connection, ids: string[]): Promise<Map<string, Descr
       } catch (e) {
         throw toUiError(e, 'could not describe the groups');
       }
+      const notClassic: string[] = [];
       for (const g of r.groups) {
-        if (g.errorCode !== 0) continue;
+        if (g.errorCode !== 0) {
+          notClassic.push(g.groupId);
+          continue;
+        }
         out.set(g.groupId, {
           groupId: g.groupId,
           state: stateName(g.groupState),
@@ -98,9 +112,36 @@ async function describe(c: Connection, ids: string[]): Promise<Map<string, Descr
           members: g.members.map((m) => ({ memberId: m.memberId, groupInstanceId: m.groupInstanceId, clientId: m.clientId, clientHost: m.clientHost, assignments: parseAssignment(m.memberAssignment) })),
         });
       }
+      // KIP-848 groups (group.protocol=consumer) are described by ConsumerGroupDescribe; DescribeGroups refuses them.
+      if (notClassic.length) for (const d of await describeConsumerGroups(c, b, nodeId, notClassic)) out.set(d.groupId, d);
     }),
   );
   return out;
+}
+
+async function describeConsumerGroups(c: Connection, broker: { host: string; port: number }, nodeId: number, ids: string[]): Promise<Described[]> {
+  let r: RawConsumerGroupDescribe;
+  try {
+    r = await c.client.requestLenient<[string[], boolean], RawConsumerGroupDescribe>('ConsumerGroupDescribe', await c.client.broker(broker), ids, false);
+  } catch {
+    return []; // a cluster without KIP-848: the list's summary is all there is
+  }
+  return r.groups
+    .filter((g) => g.errorCode === 0)
+    .map((g) => ({
+      groupId: g.groupId,
+      state: stateName(g.groupState),
+      protocolType: 'consumer',
+      protocol: g.assignorName,
+      coordinator: nodeId,
+      members: g.members.map((m) => ({
+        memberId: m.memberId,
+        groupInstanceId: m.instanceId,
+        clientId: m.clientId,
+        clientHost: m.clientHost,
+        assignments: m.assignment.topicPartitions.map((t) => ({ topic: t.topicName, partitions: [...t.partitions].sort((a, b) => a - b) })),
+      })),
+    }));
 }
 
 /** group → partition → committed offset (and metadata). */
@@ -139,6 +180,11 @@ async function endOffsets(c: Connection, keys: Iterable<{ topic: string; partiti
   return listOffsets(c.client, asSpec([...keys].filter((k) => live.has(pkey(k.topic, k.partition)))), LATEST);
 }
 
+/** Every group, classic and KIP-848 alike (the library lists only classic ones unless told: an empty filter is all). */
+function listAllGroups(c: Connection) {
+  return c.client.admin.listGroups({ types: [] });
+}
+
 export interface GroupsSnapshot {
   summaries: GroupSummary[];
   /** group → its committed offsets with end offsets (for the lag history and topic consumers). */
@@ -148,7 +194,7 @@ export interface GroupsSnapshot {
 export async function groupsSnapshot(c: Connection): Promise<GroupsSnapshot> {
   let listed;
   try {
-    listed = await c.client.admin.listGroups();
+    listed = await listAllGroups(c);
   } catch (e) {
     throw toUiError(e, 'could not list the consumer groups');
   }
@@ -185,7 +231,7 @@ export async function groupDetail(c: Connection, groupId: string, lagHistory: { 
   if (typeof groupId !== 'string') throw badRequest('groupId must be a string');
   let listed;
   try {
-    listed = await c.client.admin.listGroups();
+    listed = await listAllGroups(c);
   } catch (e) {
     throw toUiError(e, 'could not list the consumer groups');
   }

@@ -1,6 +1,7 @@
 // Consumer groups through the GUI backend with a real kafkajs consumer group: lag, members and assignments, an
 // offset reset previewed, refused while the group is Stable, applied once it is Empty, then deletes.
 import { createRequire } from 'node:module';
+import { Consumer, stringDeserializers } from '@platformatic/kafka';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { UiApi } from '../../main/contract/ui-api.js';
 import { waitFor } from '../helpers/wait.js';
@@ -99,5 +100,23 @@ describe('consumer groups', () => {
     await api.deleteGroup('local', GROUP);
     expect((await api.groups('local')).map((g) => g.groupId)).not.toContain(GROUP);
     await expect(api.group('local', GROUP)).rejects.toMatchObject({ name: 'GROUP_ID_NOT_FOUND' });
+  });
+
+  test('a KIP-848 group (group.protocol=consumer) is listed with its member and assignment', async () => {
+    const consumer = new Consumer({ clientId: 'gui-848', groupId: 'gui-848', groupProtocol: 'consumer', bootstrapBrokers: h.local!.cluster.bootstrapServers.split(','), deserializers: stringDeserializers });
+    try {
+      const stream = await consumer.consume({ topics: [TOPIC], mode: 'earliest', autocommit: 100 });
+      stream.on('data', () => undefined);
+      const g = await waitFor(async () => (await api.groups('local')).find((x) => x.groupId === 'gui-848' && x.state === 'Stable' && x.totalLag === 0) ?? null, {
+        what: 'the KIP-848 group caught up',
+        timeoutMs: 30_000,
+      });
+      expect(g).toMatchObject({ type: 'consumer', memberCount: 1 });
+      const detail = await api.group('local', 'gui-848');
+      expect(detail.members.map((m) => [m.clientId, m.assignments])).toEqual([['gui-848', [{ topic: TOPIC, partitions: [0, 1] }]]]);
+      await stream.close();
+    } finally {
+      await consumer.close();
+    }
   });
 });
