@@ -39,7 +39,9 @@ export async function startUi(name: string): Promise<UiHarness> {
   const dataDir = mkdtempSync(join(tmpdir(), `eddy-${name}-`));
   const eddy = runEddy(['--port', '0', '--ui-port', '0', '--data-dir', dataDir]);
   const bootstrap = await eddy.bootstrap;
-  const line = await waitFor(() => /^ui: (\S+)$/m.exec(eddy.stdout()), { what: 'the ui: line', timeoutMs: 30_000 });
+  const line = await waitFor(() => /^ui: (\S+)$/m.exec(eddy.stdout()), { what: 'the ui: line', timeoutMs: 30_000 }).catch((e: Error) => {
+    throw new Error(`${e.message}\nstderr of eddy:\n${eddy.stderr()}`);
+  });
   const uiUrl = new URL(line[1]!);
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, acceptDownloads: true });

@@ -118,6 +118,21 @@ describe.skipIf(!chromiumOk)('message browser', () => {
     await expect.poll(() => page.getByTestId('message-detail').count()).toBe(0);
   });
 
+  test('a binary value in the Schema Registry wire format shows its schema id, and hex', async () => {
+    const { page } = ui;
+    await createTopic(ui.admin, 'framed', 1);
+    // magic 0, schema id 7, then an Avro-ish payload with bytes that are not UTF-8.
+    await produce(ui.kafka, 'framed', [{ key: 'f', value: Buffer.from([0, 0, 0, 0, 7, 0x02, 0xff, 0xfe, 0x10, 0x80]) }]);
+    await ui.go('/topics/framed/messages');
+    await expect.poll(async () => (await visibleRows(page))[0]?.[2]).toBe('[schema 7] 0x02fffe1080');
+    await page.getByTestId('message-list').focus();
+    await page.keyboard.press('j');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByTestId('detail-value-schema').textContent()).toContain('schema id 7');
+    expect(await page.getByTestId('detail-value').getAttribute('data-kind')).toBe('hex');
+    expect(await page.getByTestId('detail-value-text').textContent()).toContain('00 00 00 00 07 02 ff fe');
+  });
+
   test('filters: substring on the key, a JavaScript expression, and a runaway expression gives FILTER_ERROR', async () => {
     const { page } = ui;
     await ui.go('/topics/msgs/messages?start=earliest&dir=forward');

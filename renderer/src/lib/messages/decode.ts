@@ -86,6 +86,16 @@ export function detect(bytes: Uint8Array, truncated: boolean): DetectedKind {
   return 'text';
 }
 
+/**
+ * The schema id of a value in the Schema Registry wire format (magic byte 0, then the id as a big-endian int32,
+ * then the Avro/Protobuf/JSON-Schema payload), or null when the bytes do not look like one.
+ */
+export function schemaRegistryId(bytes: Uint8Array): number | null {
+  if (bytes.length < 6 || bytes[0] !== 0) return null;
+  const id = ((bytes[1]! << 24) | (bytes[2]! << 16) | (bytes[3]! << 8) | bytes[4]!) >>> 0;
+  return id > 0 && id < 1 << 30 ? id : null;
+}
+
 /** Hex dump lines ("00000000  7b 22 61 …  {"a…") of the first maxBytes. */
 export function hexDump(bytes: Uint8Array, maxBytes = 64 * 1024): string {
   const n = Math.min(bytes.length, maxBytes);
@@ -133,7 +143,10 @@ export function preview(b: Bytes | null, mode: DecodeMode = 'auto'): string {
     if (mode === 'hex') out = hexShort(head, 64);
     else {
       const text = utf8OrNull(head, partial);
-      if (text === null || (mode === 'auto' && !looksPrintable(text))) out = mode === 'auto' ? `0x${hexShort(head, 32)}` : utf8Lenient(head);
+      if (text === null || (mode === 'auto' && !looksPrintable(text))) {
+        const schema = mode === 'auto' ? schemaRegistryId(head) : null;
+        out = mode !== 'auto' ? utf8Lenient(head) : schema !== null ? `[schema ${schema}] 0x${hexShort(head.subarray(5), 32)}` : `0x${hexShort(head, 32)}`;
+      }
       else out = text.replace(/\s+/g, ' ');
     }
   }
