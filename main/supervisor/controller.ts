@@ -26,6 +26,7 @@ import { validateTopicConfig } from '../../worker/rpc/topic-configs.js';
 import { collisionKey, invalidTopicNameReason } from '../../worker/rpc/topic-names.js';
 import { assignReplicas } from './assignment.js';
 import { planConfigChanges } from './config-changes.js';
+import { planCreatePartitions } from './create-partitions.js';
 
 const PRODUCER_ID_BLOCK_SIZE = 1000;
 /** A broker that does not apply a metadata change within this time is left behind, not waited for. */
@@ -327,74 +328,9 @@ export class Controller implements ControllerApi {
     validateOnly: boolean,
   ): Promise<{ topic: string; errorCode: number; errorMessage: string | null }[]> {
     return this.enqueue(async () => {
-      const out: { topic: string; errorCode: number; errorMessage: string | null }[] = [];
-      const records: MetadataRecord[] = [];
-      const seen = new Set<string>();
-      for (const item of items) {
-        const fail = (errorCode: number, errorMessage: string) => out.push({ topic: item.topic, errorCode, errorMessage });
-        if (seen.has(item.topic)) {
-          fail(ErrorCode.INVALID_REQUEST, 'Duplicate topic name.');
-          continue;
-        }
-        seen.add(item.topic);
-        const topic = this.image.topicsByName.get(item.topic);
-        if (!topic) {
-          fail(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, 'This server does not host this topic-partition.');
-          continue;
-        }
-        const current = topic.partitions.length;
-        if (item.count <= current) {
-          fail(
-            ErrorCode.INVALID_PARTITIONS,
-            item.count === current ? `Topic already has ${current} partition(s).` : `The topic ${item.topic} currently has ${current} partition(s); ${item.count} would not be an increase.`,
-          );
-          continue;
-        }
-        const rf = topic.partitions[0]?.replicas.length ?? 1;
-        const adding = item.count - current;
-        let assignment: number[][];
-        if (item.assignments) {
-          if (item.assignments.length !== adding) {
-            fail(ErrorCode.INVALID_REPLICA_ASSIGNMENT, `Attempted to add ${adding} additional partition(s), but only ${item.assignments.length} assignment(s) were specified.`);
-            continue;
-          }
-          const problem = item.assignments.find(
-            (a) => a.length === 0 || new Set(a).size !== a.length || a.some((b) => !this.image.brokers.has(b)),
-          );
-          if (problem) {
-            fail(ErrorCode.INVALID_REPLICA_ASSIGNMENT, `The manual partition assignment includes an invalid replica list: ${problem.join(',')}.`);
-            continue;
-          }
-          assignment = item.assignments;
-        } else {
-          const live = [...this.image.liveBrokers].sort((a, b) => a - b);
-          if (rf > live.length) {
-            fail(
-              ErrorCode.INVALID_REPLICATION_FACTOR,
-              `Unable to replicate the partition ${rf} time(s): The target replication factor of ${rf} cannot be reached because only ${live.length} broker(s) are registered or some brokers have all their log directories cordoned.`,
-            );
-            continue;
-          }
-          assignment = assignReplicas(live, adding, rf);
-        }
-        out.push({ topic: item.topic, errorCode: ErrorCode.NONE, errorMessage: null });
-        if (validateOnly) continue;
-        assignment.forEach((replicas, i) => {
-          const isr = replicas.filter((r) => this.image.liveBrokers.has(r));
-          records.push({
-            type: 'partition',
-            topicId: topic.topicId,
-            partition: current + i,
-            replicas,
-            isr: isr.length > 0 ? isr : [replicas[0]!],
-            leader: isr[0] ?? -1,
-            leaderEpoch: 0,
-            partitionEpoch: 0,
-          });
-        });
-      }
-      await this.append(records);
-      return out;
+      const { results, records } = planCreatePartitions(this.image, items);
+      if (!validateOnly) await this.append(records);
+      return results;
     });
   }
 

@@ -69,20 +69,9 @@ describe.skipIf(!kafka.available)('differential: DescribeConfigs', () => {
     }
   }
 
-  test('v4 with documentation: the same configs; Eddy sends no documentation text (known gap)', async () => {
-    await same(
-      'documentation',
-      (s) => s.request(32, 4, { resources: [{ resourceType: TOPIC, resourceName: 'dc-defaults', configurationKeys: ['retention.ms', 'cleanup.policy'] }], includeSynonyms: false, includeDocumentation: true }),
-      [
-        ...ALLOW,
-        {
-          path: 'results[*].configs[*].documentation',
-          reason: 'KNOWN-GAPS.md "Config documentation": Eddy does not carry Kafka\'s config documentation text',
-          normalize: (v) => (typeof v === 'string' && v.length > 0 ? 'documentation text' : v),
-          eddy: null,
-          kafka: 'documentation text',
-        },
-      ],
+  test('v4 with documentation: Kafka\'s documentation text for each config', async () => {
+    await same('documentation', (s) =>
+      s.request(32, 4, { resources: [{ resourceType: TOPIC, resourceName: 'dc-defaults', configurationKeys: ['retention.ms', 'cleanup.policy'] }], includeSynonyms: false, includeDocumentation: true }),
     );
   });
 

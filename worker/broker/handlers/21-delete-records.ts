@@ -16,10 +16,20 @@ export const deleteRecordsHandler = defineHandler<DeleteRecordsRequest, DeleteRe
   decode: decodeDeleteRecordsRequest,
   encode: encodeDeleteRecordsResponse,
   async handle(req, _ctx, broker) {
-    const topics = [];
+    // Kafka keys the request by topic-partition: a repeated partition counts once (its last offset), a repeated
+    // topic is answered as one.
+    const wanted = new Map<string, Map<number, bigint>>();
     for (const t of req.topics) {
+      let offsets = wanted.get(t.name);
+      if (!offsets) wanted.set(t.name, (offsets = new Map()));
+      for (const p of t.partitions) offsets.set(p.partitionIndex, p.offset);
+    }
+    const topics = [];
+    for (const [name, offsets] of wanted) {
+      const t = { name };
       const partitions = [];
-      for (const p of t.partitions) {
+      for (const [partitionIndex, offsetAsked] of offsets) {
+        const p = { partitionIndex, offset: offsetAsked };
         const answer = (errorCode: number, lowWatermark = -1) => ({ partitionIndex: p.partitionIndex, lowWatermark: BigInt(lowWatermark), errorCode });
         const topic = broker.metadata.topicsByName.get(t.name);
         if (!topic || !topic.partitions[p.partitionIndex]) {
