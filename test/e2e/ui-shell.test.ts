@@ -88,7 +88,8 @@ describe.skipIf(!chromiumOk)('GUI shell and cluster pages', () => {
     await expect.poll(() => page.getByRole('navigation').isVisible(), { timeout: LONG }).toBe(true);
   });
 
-  afterEach(async () => {
+  afterEach(async (ctx) => {
+    if (ctx.task.result?.state === 'fail') await shot(`failed-${ctx.task.name.slice(0, 40).replace(/\W+/g, '-')}`).catch(() => undefined);
     await page?.close();
     expect(pageErrors).toEqual([]);
   });
@@ -122,6 +123,13 @@ describe.skipIf(!chromiumOk)('GUI shell and cluster pages', () => {
       await expect.poll(async () => (await page.getByTestId('rate-bytes-in').textContent()) ?? '', { timeout: LONG, interval: 500 }).not.toBe('0 B');
       // The charts are drawn (uPlot canvases) once two samples exist.
       await expect.poll(() => page.locator('.chart canvas').count(), { timeout: LONG }).toBeGreaterThanOrEqual(2);
+      // A group that committed offset 0 on every partition lags by everything produced.
+      const admin = kafka.admin();
+      await admin.connect();
+      await admin.setOffsets({ groupId: 'billing', topic: 'orders', partitions: [0, 1, 2].map((partition) => ({ partition, offset: '0' })) });
+      await admin.disconnect();
+      await expect.poll(() => page.getByTestId('lagging-groups').textContent(), { timeout: LONG }).toContain('billing');
+      expect(Number((await stat('stat-lag')).replace(/,/g, ''))).toBeGreaterThan(0);
       await shot('overview');
     } finally {
       producing = false;
@@ -214,6 +222,10 @@ describe.skipIf(!chromiumOk)('GUI shell and cluster pages', () => {
     await input.press('Enter');
     await expect.poll(() => page.evaluate(() => location.hash)).toBe('#/c/local/brokers');
     expect(await input.count()).toBe(0);
+    // "/" focuses the page's search field (here the broker configs filter).
+    await expect.poll(() => page.locator('[data-shortcut="search"]').count(), { timeout: LONG }).toBe(1);
+    await key('/');
+    await expect.poll(() => page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.shortcut)).toBe('search');
 
     await key('Control+k');
     await input.fill('ordrs');
@@ -280,7 +292,23 @@ describe.skipIf(!chromiumOk)('GUI shell and cluster pages', () => {
       await page.waitForTimeout(500);
       await shot(name);
     }
-    // The shell has no page errors to report after all this.
     expect(await page.locator('nav[aria-label="Pages"] a').count()).toBe(5);
   }, 120_000);
+
+  // Last: it empties the cluster.
+  test('resetting the local cluster needs the typed confirmation, then leaves an empty running cluster', async () => {
+    await go('#/c/local/settings');
+    await page.getByTestId('reset-cluster').click();
+    const confirm = page.getByTestId('confirm');
+    expect(await confirm.isDisabled()).toBe(true);
+    await page.getByTestId('confirm-input').fill('rest');
+    expect(await confirm.isDisabled()).toBe(true);
+    await page.getByTestId('confirm-input').fill('reset');
+    await shot('settings-reset-confirm');
+    await confirm.click();
+    await expect.poll(() => page.getByTestId('toast').filter({ hasText: 'reset' }).count(), { timeout: 120_000 }).toBe(1);
+    await go('#/c/local/overview');
+    await expect.poll(() => stat('stat-brokers'), { timeout: LONG }).toBe('3 / 3');
+    await expect.poll(() => stat('stat-topics'), { timeout: LONG }).toBe('0');
+  }, 180_000);
 });
