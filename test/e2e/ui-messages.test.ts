@@ -229,7 +229,7 @@ describe.skipIf(!chromiumOk)('message browser', () => {
     expect(await loaded(page)).toBe(3);
   });
 
-  test('export of all filtered records to JSON lines has exactly those records', async () => {
+  test('export: all filtered records to JSON lines, and ticked rows to CSV, exactly those records', async () => {
     const { page } = ui;
     await ui.go(`/topics/msgs/messages?start=earliest&dir=forward&p=0&limit=20&value=${encodeURIComponent('"kind":"even"')}`);
     await expect.poll(() => loaded(page)).toBe(20);
@@ -251,6 +251,26 @@ describe.skipIf(!chromiumOk)('message browser', () => {
       expect(l.timestamp).toBe(BASE + l.offset * 1000);
       expect(l.headers).toEqual(l.offset % 10 === 0 ? [{ key: 'src', value: 'test' }] : []);
     }
+    await page.keyboard.press('Escape');
+
+    // Rows ticked with Space (the 1st and 3rd loaded), exported as CSV.
+    await page.getByTestId('message-list').focus();
+    await page.keyboard.press('j');
+    await page.keyboard.press(' ');
+    await page.keyboard.press('j');
+    await page.keyboard.press('j');
+    await page.keyboard.press(' ');
+    await page.getByTestId('export-open').click();
+    await page.getByTestId('export-scope-selected').check();
+    await page.getByTestId('export-format-csv').check();
+    const csvDownload = page.waitForEvent('download');
+    await page.getByTestId('export-start').click();
+    const csv = readFileSync(await (await csvDownload).path(), 'utf8').trim().split('\r\n');
+    expect(csv[0]).toBe('topic,partition,offset,timestamp,timestampType,key,value,headers');
+    expect(csv.slice(1)).toEqual([
+      `msgs,0,0,${new Date(BASE).toISOString()},CreateTime,k-0-0,"${msgValue(0, 0).replace(/"/g, '""')}","[{""key"":""src"",""value"":""test""}]"`,
+      `msgs,0,4,${new Date(BASE + 4000).toISOString()},CreateTime,k-0-4,"${msgValue(0, 4).replace(/"/g, '""')}",`,
+    ]);
     await page.keyboard.press('Escape');
   });
 
