@@ -233,7 +233,31 @@ describe.skipIf(!chromiumOk)('GUI shell and cluster pages', () => {
     await shot('palette');
     await input.press('Enter');
     await expect.poll(() => page.evaluate(() => location.hash)).toBe('#/c/local/topics/orders');
-  }, 120_000);
+
+    // Actions: "Create topic…" opens the Topics page with its create dialog.
+    await key('Control+k');
+    await input.fill('create topic');
+    await input.press('Enter');
+    await expect.poll(() => page.evaluate(() => location.hash)).toBe('#/c/local/topics');
+    await expect.poll(() => page.locator('dialog[open]').count(), { timeout: LONG }).toBe(1);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.locator('dialog[open]').count()).toBe(0);
+
+    // Local broker actions run from the palette: pause broker 1, then resume it.
+    await go('#/c/local/brokers');
+    const state = () => page.getByTestId('broker-row-1').getByTestId('broker-state').textContent();
+    await expect.poll(state, { timeout: LONG }).toBe('up');
+    for (const [verb, after] of [
+      ['pause broker 1', 'paused'],
+      ['resume broker 1', 'up'],
+    ] as const) {
+      await key('Control+k');
+      await input.fill(verb);
+      await expect.poll(() => page.getByTestId('palette-item').first().textContent(), { timeout: LONG }).toMatch(new RegExp(verb, 'i'));
+      await input.press('Enter');
+      await expect.poll(state, { timeout: LONG }).toBe(after);
+    }
+  }, 180_000);
 
   test('the connect dialog checks its fields, then connects to a second Eddy as a remote cluster without local controls', async () => {
     await go('#/c/local/overview');

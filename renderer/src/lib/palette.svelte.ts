@@ -44,17 +44,20 @@ export class PaletteSource {
     this.conn = conn;
   }
 
+  /** Lists the cluster's topics, groups and brokers; each shows as soon as it arrives (a slow one holds none back). */
   async load(): Promise<void> {
     this.loading = true;
     const failed: string[] = [];
-    const [topics, groups, brokers] = await Promise.allSettled([call('topics', this.conn), call('groups', this.conn), call('brokers', this.conn)]);
-    if (topics.status === 'fulfilled') this.topics = topics.value;
-    else failed.push('topics');
-    if (groups.status === 'fulfilled') this.groups = groups.value;
-    else failed.push('groups');
-    if (brokers.status === 'fulfilled') this.brokers = brokers.value;
-    else failed.push('brokers');
-    this.failed = failed;
+    const track = <T>(what: string, p: Promise<T>, use: (v: T) => void) =>
+      p.then(use, () => {
+        failed.push(what);
+        this.failed = [...failed];
+      });
+    await Promise.all([
+      track('topics', call('topics', this.conn), (v) => (this.topics = v)),
+      track('brokers', call('brokers', this.conn), (v) => (this.brokers = v)),
+      track('groups', call('groups', this.conn), (v) => (this.groups = v)),
+    ]);
     this.loading = false;
   }
 
