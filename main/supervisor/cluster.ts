@@ -240,19 +240,20 @@ export class Cluster {
   async restartBroker(id: number): Promise<void> {
     const n = this.node(id);
     if (n.worker) throw new FaultError(`broker ${id} is already running`);
+    // Links to running (or frozen) peers only: a stopped peer links to this broker when it starts. (Closing the
+    // far end of a channel for it would detach the near end too.)
     const peerPorts: Record<number, MessagePort> = {};
-    const theirs: [BrokerNode, MessagePort][] = [];
+    const connecting: Promise<void>[] = [];
     for (const other of this.nodes) {
-      if (other.id === id) continue;
+      if (other.id === id || !other.control) continue;
       const ch = new MessageChannel();
       peerPorts[other.id] = ch.port1;
-      theirs.push([other, ch.port2]);
+      const handed = other.control.connectPeer(id, Comlink.transfer(ch.port2, [ch.port2]));
+      // A frozen peer takes its end when it thaws; the restart does not wait for that.
+      if (other.state !== 'paused') connecting.push(handed);
+      else void handed.catch(() => undefined);
     }
-    // Running peers get their end of the new links; stopped ones get theirs when they start (below).
-    for (const [other, port] of theirs) {
-      if (other.control) await other.control.connectPeer(id, Comlink.transfer(port, [port]));
-      else port.close();
-    }
+    await Promise.all(connecting);
     await this.spawn(n, peerPorts);
     for (const [key, faults] of this.linkFaults) {
       const [a, b] = key.split('-');

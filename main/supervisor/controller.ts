@@ -30,7 +30,8 @@ import { planCreatePartitions } from './create-partitions.js';
 
 const PRODUCER_ID_BLOCK_SIZE = 1000;
 /** A broker that does not apply a metadata change within this time is left behind, not waited for. */
-const PUBLISH_TIMEOUT_MS = 10_000;
+/** How long a publish waits for a broker that answered the previous one (a frozen one is then not waited for). */
+const PUBLISH_TIMEOUT_MS = 1_000;
 
 /** Something that happened to the cluster, for the GUI's timeline and `eddy status`. */
 export interface ClusterEvent {
@@ -68,6 +69,10 @@ export class Controller implements ControllerApi {
   private nextOffset = 0;
   private queue: Promise<unknown> = Promise.resolve();
   private readonly brokers = new Map<number, Remote<BrokerControlApi>>();
+  /** Deltas sent to a broker and not yet applied by it. */
+  private readonly outstanding = new Map<number, number>();
+  /** Resolved when a broker worker stops: a publish stops waiting for it. */
+  private readonly stopped = new Map<number, { promise: Promise<void>; resolve: () => void }>();
   /** Brokers whose worker runs but that may not lead or be in an ISR (missed heartbeats). */
   private readonly fenced = new Set<number>();
   private readonly lastHeartbeat = new Map<number, number>();
@@ -132,15 +137,31 @@ export class Controller implements ControllerApi {
     this.onChange?.(records);
   }
 
+  /**
+   * Sends a delta to brokers (in order per broker: one MessagePort each) and waits until the responsive ones
+   * applied it. A broker that is fenced, or still has an earlier delta outstanding (frozen, or killed mid-push),
+   * gets the delta without being waited for, so one hung node never stalls the controller's queue.
+   */
   private async publish(delta: MetadataDelta, only?: number[]): Promise<void> {
     const targets = [...this.brokers].filter(([id]) => (!only || only.includes(id)) && !this.cutLinks.has(id));
-    await Promise.all(
-      targets.map(([id, remote]) =>
-        withTimeout(remote.applyMetadata(delta), PUBLISH_TIMEOUT_MS).catch((e: unknown) => {
+    const waits: Promise<void>[] = [];
+    for (const [id, remote] of targets) {
+      const responsive = (this.outstanding.get(id) ?? 0) === 0 && !this.fenced.has(id);
+      this.outstanding.set(id, (this.outstanding.get(id) ?? 0) + 1);
+      const applied = remote.applyMetadata(delta).finally(() => this.outstanding.set(id, (this.outstanding.get(id) ?? 1) - 1));
+      const gone = this.stopped.get(id)?.promise ?? new Promise<void>(() => undefined);
+      const settled = Promise.race([applied, gone]);
+      if (!responsive) {
+        void applied.catch(() => undefined);
+        continue;
+      }
+      waits.push(
+        withTimeout(settled, PUBLISH_TIMEOUT_MS).catch((e: unknown) => {
           process.stderr.write(`controller: broker ${id} did not apply metadata ${delta.offset}: ${(e as Error).message}\n`);
         }),
-      ),
-    );
+      );
+    }
+    await Promise.all(waits);
   }
 
   private liveness() {
@@ -155,6 +176,9 @@ export class Controller implements ControllerApi {
         await this.append([{ type: 'registerBroker', brokerId, host, port, rack: null }]);
       }
       this.brokers.set(brokerId, remote);
+      this.outstanding.delete(brokerId);
+      let resolve!: () => void;
+      this.stopped.set(brokerId, { promise: new Promise<void>((r) => (resolve = r)), resolve });
       this.lastHeartbeat.set(brokerId, Date.now());
       this.fenced.delete(brokerId);
       this.image.liveBrokers.add(brokerId);
@@ -169,6 +193,8 @@ export class Controller implements ControllerApi {
   brokerStopped(brokerId: number): Promise<void> {
     // Forget the broker at once so no queued publish waits on a thread that is gone.
     this.brokers.delete(brokerId);
+    this.stopped.get(brokerId)?.resolve();
+    this.stopped.delete(brokerId);
     this.lastHeartbeat.delete(brokerId);
     return this.enqueue(() => this.fence(brokerId, 'stopped'));
   }

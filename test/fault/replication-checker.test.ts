@@ -107,54 +107,12 @@ async function withScenario<T>(opts: ScenarioOptions, fn: (s: Scenario) => Promi
 }
 
 /**
- * Bugs the checker found that are not fixed yet. Each scenario that shows one runs as `test.fails` with the bug's
- * name in its title and prints the bug when it fails as expected; once the bug is fixed the scenario passes, vitest
- * reports the `test.fails` as failing, and the `knownBug(...)` wrapper goes (the scenario becomes a plain test).
+ * Regression scenarios for the bugs the rounds found (all fixed): a first leader's epoch never persisted (LMDB
+ * read-modify-write of a partition record with a write still pending), an epoch led without writes never truncated
+ * (a replica that never rejoined), a follower counted caught up only at the leader's moving log end (ISR flapping),
+ * metadata publishes waiting on frozen or dead brokers (late failover), and restarts that detached their own link or
+ * waited for a frozen peer.
  */
-const KNOWN_BUGS = {
-  'first-leader-epoch-not-persisted':
-    "worker/broker/replica/partition.ts becomeLeader(): the leader epoch cache entry of a partition's first leader (epoch 0 at offset 0) " +
-    'is never written to disk: updateMeta() runs in the same turn as LmdbLogStore.createPartition(), whose partition record is not committed ' +
-    'yet, so putMeta() finds no record and silently drops the write; leader appends never persist epochs. After a restart that replica has an ' +
-    'empty epoch cache, fetches with lastFetchedEpoch -1, the leader skips the divergence check, and the replica keeps its unreplicated ' +
-    "suffix under the new leader's records: a divergent replica that can later lead and lose acknowledged records",
-  'publish-waits-for-dead-broker':
-    'main/supervisor/controller.ts publish(): a metadata push to a broker that is frozen (fence() pushes the fencing to the fenced broker ' +
-    'itself) or that is killed while the push is in flight waits PUBLISH_TIMEOUT_MS (10 s), and the controller queue waits with it: ' +
-    "the fenced broker's partitions get a new leader (or the next dead broker is fenced) 10 s late",
-  'restart-detaches-own-link':
-    'main/supervisor/cluster.ts restartBroker(): for a peer that is stopped it closes the far end of the new link; closing one end of a ' +
-    'MessageChannel closes the other end too (asynchronously), so spawn() then fails to transfer the near end: "MessagePort in transfer ' +
-    'list is already detached" (whenever the close lands before the transfer)',
-  'empty-epoch-not-truncated':
-    'worker/broker/replica/partition.ts truncateTo(): returns at once when the offset is at or past its log end, before ' +
-    'epochs.truncateFromEnd(offset). A replica whose latest epoch entry is one it led without writing anything (so the new ' +
-    "leader never saw that epoch) is answered with a divergingEpoch ending at its own log end; its truncation changes nothing, " +
-    'the entry stays, the next fetch sends the same lastFetchedEpoch: it never fetches again and never rejoins the ISR. Kafka ' +
-    '(UnifiedLog.truncateTo) truncates the epoch cache even when no record goes, for exactly this case',
-  'follower-caught-up-only-at-leader-end':
-    'worker/broker/replica/partition.ts readForFollower(): a follower counts as caught up only when its fetch offset reaches the ' +
-    "leader's log end at that moment (lastCaughtUpMs = now). Kafka (Replica.updateFetchState) also counts it caught up, as of its " +
-    "previous fetch, when the fetch offset reaches the log end the leader had at that previous fetch (lastFetchLeaderLogEndOffset). " +
-    'Under steady writes a follower with any fetch latency rarely meets the moving log end: it leaves the ISR after ' +
-    'replica.lag.time.max.ms although it keeps up, and flaps in and out',
-  'restart-waits-for-frozen-peer':
-    'main/supervisor/cluster.ts restartBroker(): awaits connectPeer() on every running peer, so restarting one broker hangs until a ' +
-    'frozen one thaws',
-} as const;
-type KnownBug = keyof typeof KNOWN_BUGS;
-
-function knownBug(name: string, bug: KnownBug, timeout: number, fn: () => Promise<void>): void {
-  test.fails(`${name} [known bug: ${bug}]`, { timeout }, async () => {
-    try {
-      await fn();
-    } catch (e) {
-      console.log(`[known bug: ${bug}] still there: ${KNOWN_BUGS[bug]}\n  this run: ${(e as Error).message.split('\n').slice(0, 2).join(' / ')}`);
-      throw e;
-    }
-  });
-}
-
 /**
  * Moves leadership of partition 0 from its first leader (replicas [1, 0, 2]: broker 1) to broker 0 (epoch 1) and
  * brings broker 1 back. Scenarios that kill and restart a leader use this so that they do not depend on the first
@@ -473,7 +431,7 @@ describe('replication: focused scenarios', () => {
     });
   });
 
-  knownBug('frozen leader: leadership moves within session timeout + 1 s', 'publish-waits-for-dead-broker', 60_000, async () => {
+  test('frozen leader: leadership moves within session timeout + 1 s', { timeout: 60_000 }, async () => {
     await withScenario({ config: FAST_FAILURE_DETECTION, assignments: [[0, 1, 2]], live: false }, async (s) => {
       const session = FAST_FAILURE_DETECTION['broker.session.timeout.ms']!;
       const t0 = Date.now();
@@ -516,11 +474,7 @@ describe('replication: focused scenarios', () => {
     });
   });
 
-  knownBug(
-    "a killed first leader's unreplicated records are truncated when it returns, so it cannot later serve them in place of acknowledged ones",
-    'first-leader-epoch-not-persisted',
-    120_000,
-    async () => {
+  test("a killed first leader's unreplicated records are truncated when it returns, so it cannot later serve them in place of acknowledged ones", { timeout: 120_000 }, async () => {
       await withScenario({ config: FAST_FAILURE_DETECTION, assignments: [[0, 1, 2]] }, async (s) => {
         // Broker 0's own records at 15-24 (batches of 2), the new leader's at 15-29 (batches of 5): offset 25 starts a
         // batch on both logs, so the returning broker 0, fetching from its log end 25 without truncating, appends 25-29
@@ -533,11 +487,7 @@ describe('replication: focused scenarios', () => {
     },
   );
 
-  knownBug(
-    "a killed first leader whose log ends inside one of the new leader's batches catches up and rejoins the ISR (found by rounds 0x6042e138, 0x0a0b4732, 0x0196a561)",
-    'first-leader-epoch-not-persisted',
-    120_000,
-    async () => {
+  test("a killed first leader whose log ends inside one of the new leader's batches catches up and rejoins the ISR (found by rounds 0x6042e138, 0x0a0b4732, 0x0196a561)", { timeout: 120_000 }, async () => {
       await withScenario({ config: FAST_FAILURE_DETECTION, assignments: [[0, 1, 2]], live: false }, async (s) => {
         // Broker 0's own records at 15-17, the new leader's at 15-19 in one batch: broker 0's log end (18) falls inside
         // it. Without its epoch cache broker 0 does not truncate, fetches from 18, gets the batch 15-19, rejects it
@@ -550,7 +500,7 @@ describe('replication: focused scenarios', () => {
     },
   );
 
-  knownBug('a follower behind a slow link keeps up with a steadily written leader and stays in the ISR', 'follower-caught-up-only-at-leader-end', 60_000, async () => {
+  test('a follower behind a slow link keeps up with a steadily written leader and stays in the ISR', { timeout: 60_000 }, async () => {
     await withScenario({ config: FAST_FAILURE_DETECTION, assignments: [[0, 1, 2]], live: false }, async (s) => {
       // 20 ms each way between the leader and broker 2; acks=1 writes of 5 records every ~5 ms for three times
       // replica.lag.time.max.ms. Broker 2 fetches everything within ~50 ms but, with writes always in flight, its
@@ -571,7 +521,7 @@ describe('replication: focused scenarios', () => {
     });
   });
 
-  knownBug('a replica that led an epoch without writing anything rejoins after another replica takes over', 'empty-epoch-not-truncated', 60_000, async () => {
+  test('a replica that led an epoch without writing anything rejoins after another replica takes over', { timeout: 60_000 }, async () => {
     await withScenario({ config: FAST_FAILURE_DETECTION, assignments: [[1, 0, 2]], live: false }, async (s) => {
       // No broker restarts here (they would bring in first-leader-epoch-not-persisted): brokers lose leadership by
       // losing the controller (fenced after the session timeout) and come back when the link heals.
@@ -592,7 +542,7 @@ describe('replication: focused scenarios', () => {
     });
   });
 
-  knownBug('restarting a broker while another one is down (10 times each way)', 'restart-detaches-own-link', 120_000, async () => {
+  test('restarting a broker while another one is down (10 times each way)', { timeout: 120_000 }, async () => {
     await withScenario({ config: FAST_FAILURE_DETECTION, live: false }, async (s) => {
       const stopped = (id: number) => s.cluster.brokers()[id]!.state === 'stopped' && !s.partitionState().isr.includes(id);
       for (let i = 0; i < 10; i++) {
@@ -613,7 +563,7 @@ describe('replication: focused scenarios', () => {
     });
   });
 
-  knownBug('two brokers killed at once: the survivor leads alone within 1 s', 'publish-waits-for-dead-broker', 60_000, async () => {
+  test('two brokers killed at once: the survivor leads alone within 1 s', { timeout: 60_000 }, async () => {
     await withScenario({ config: FAST_FAILURE_DETECTION, assignments: [[1, 2, 0]], live: false }, async (s) => {
       await s.produceAcked('a', 5);
       const t0 = Date.now();
@@ -628,7 +578,7 @@ describe('replication: focused scenarios', () => {
     });
   });
 
-  knownBug('restarting a broker does not wait for another, frozen broker', 'restart-waits-for-frozen-peer', 60_000, async () => {
+  test('restarting a broker does not wait for another, frozen broker', { timeout: 60_000 }, async () => {
     await withScenario({ config: FAST_FAILURE_DETECTION, live: false }, async (s) => {
       await s.cluster.killBroker(2);
       await waitFor(() => !s.partitionState().isr.includes(2), 10_000);

@@ -1,6 +1,6 @@
 // Edges of moving the log start, found while writing retention-compaction.test.ts, on a 1-broker Eddy driven by
 // kafkajs over real TCP, with the broker's LMDB environment inspected read-only from another process. Each case
-// that Eddy gets wrong today is marked test.fails with the bug it shows (remove the marker once it is fixed):
+// that Eddy got wrong is kept as a regression test with the bug it showed:
 //   - ListOffsets by timestamp once the start has moved into or past a batch: Kafka answers the first retained
 //     record whose timestamp is at or after the target; Eddy answers a later offset, skipping retained records;
 //   - batches below the log start whose deletion was interrupted (a write failure, a crash, a stop) are never
@@ -65,13 +65,10 @@ describe.skipIf(!kafkajs.available)('moving the log start: edges', () => {
     expect(await offsetForTime(topic, t + 1)).toBe(20);
   });
 
-  // BUG: Partition.findByTimestamp (worker/broker/replica/partition.ts) decodes only the one batch the time index
-  // points at, and LmdbLogStore.deleteBelow (worker/broker/log/lmdb-log-store.ts) drops every time-index entry whose
-  // batch starts below the new log start - including the entry of a batch that straddles the start, and the entry
-  // that covered later batches with the same max timestamp (the index only has an entry where the running max
-  // timestamp grows). So after DeleteRecords/retention the first index entry at or after the target can lie past
-  // retained records that match: Kafka answers 5 and then 10 below, Eddy 20 both times (measured).
-  it.fails('ListOffsets by timestamp after the start moved answers the first retained record at or after it', async () => {
+  // Fixed bug: after DeleteRecords/retention the time index lost the entry of the batch straddling the new start
+  // (and of later batches with the same max timestamp), and only one batch was decoded: Eddy answered 20 where Kafka
+  // answers 5 and then 10. The covering entry now moves to the start, and the lookup reads on to a retained match.
+  it('ListOffsets by timestamp after the start moved answers the first retained record at or after it', async () => {
     const topic = 'edge-bytime';
     await createTopic(topic);
     const t = Date.now() - 60_000;
@@ -91,11 +88,9 @@ describe.skipIf(!kafkajs.available)('moving the log start: edges', () => {
     expect(await offsetForTime(topic, t)).toBe(10);
   });
 
-  // BUG: the batches below the log start are removed by Partition.deleteBelowStart (partition.ts), started only from
-  // advanceLogStart; nothing starts it when a partition is loaded, so whatever an interrupted deletion left (a failed
-  // write here; a kill or a stop mid-deletion does the same - measured: DeleteRecords of 60,000 batches followed at
-  // once by stop() left 59,000 of them) stays in LMDB after the restart until the start moves again.
-  it.fails('batches below the log start are deleted after a restart that interrupted their deletion', async () => {
+  // Fixed bug: nothing restarted an interrupted deletion below the log start when a partition loaded (a kill or a
+  // stop mid-deletion left 59,000 of 60,000 batches in LMDB). Partition now resumes it at load.
+  it('batches below the log start are deleted after a restart that interrupted their deletion', async () => {
     const topic = 'edge-interrupted';
     await createTopic(topic);
     for (let i = 0; i < 100; i++) await sendBatch(topic, 1, Date.now());
@@ -117,12 +112,9 @@ describe.skipIf(!kafkajs.available)('moving the log start: edges', () => {
     }
   });
 
-  // BUG: Partition.advanceLogStart (partition.ts) starts the background deletion as
-  // `this.deleting ??= this.deleteBelowStart().finally(...)` and nothing handles its rejection: a failed LMDB write
-  // in a deletion slice (cluster.failWrites here, a full disk in real life) is an unhandled rejection, which ends the
-  // broker's worker thread. A failed append only moves leadership away and recovers in place (Partition.onWriteFailed);
-  // a failed deletion slice could be retried at the next retention pass instead.
-  it.fails('a write failure while deleting below the start leaves the broker running', async () => {
+  // Fixed bug: a failed LMDB write in a background deletion slice was an unhandled rejection that ended the broker's
+  // worker thread; the rest of the deletion now waits for the next advance or start.
+  it('a write failure while deleting below the start leaves the broker running', async () => {
     const topic = 'edge-delete-fails';
     await createTopic(topic);
     for (let i = 0; i < 10; i++) await sendBatch(topic, 10, Date.now());

@@ -61,6 +61,7 @@ export class Broker implements BrokerContext, BrokerControlApi {
     this.logDir = join(opts.dataDir, `broker-${opts.brokerId}`);
     this.store = new FaultyLogStore(new LmdbLogStore(this.logDir));
     this.pauseFlag = new Int32Array(opts.pauseFlag);
+    this.metadata.setStaticDefaults({ ...opts.settings });
     this.links = new PeerLinks(async (from, method, body) => {
       if (method === 'replicaFetch') return this.replicas.handleReplicaFetch(body as ReplicaFetchRequest);
       throw new Error(`broker ${this.brokerId} does not serve ${method} (asked by ${from})`);

@@ -139,6 +139,22 @@ export class MetadataImage {
   }
 
   private readonly effectiveConfigs = new Map<string, ReadonlyMap<string, string>>();
+  /** Topic defaults from the broker's static settings (e.g. message.max.bytes for max.message.bytes). */
+  private staticDefaults: ReadonlyMap<string, string> = EMPTY_CONFIG;
+
+  /**
+   * Takes the broker's static settings that are broker synonyms of topic configs and differ from Kafka's topic
+   * default: they default every topic below the cluster-wide dynamic defaults, as server.properties does in Kafka.
+   */
+  setStaticDefaults(settings: Readonly<Record<string, unknown>>): void {
+    const m = new Map<string, string>();
+    for (const def of TOPIC_CONFIGS) {
+      const v = def.brokerSynonym ? settings[def.brokerSynonym] : undefined;
+      if (v !== undefined && v !== null && String(v) !== def.defaultValue) m.set(def.brokerSynonym!, String(v));
+    }
+    this.staticDefaults = m;
+    this.effectiveConfigs.clear();
+  }
 
   /**
    * The values that apply to a topic beyond Kafka's static defaults: its own settings over the cluster-wide
@@ -149,11 +165,11 @@ export class MetadataImage {
     if (m) return m;
     const own = this.topicOverrides(name);
     const cluster = this.clusterDefaults();
-    if (cluster.size === 0) m = own;
+    if (cluster.size === 0 && this.staticDefaults.size === 0) m = own;
     else {
       const merged = new Map<string, string>();
       for (const def of TOPIC_CONFIGS) {
-        const v = def.brokerSynonym ? cluster.get(def.brokerSynonym) : undefined;
+        const v = def.brokerSynonym ? (cluster.get(def.brokerSynonym) ?? this.staticDefaults.get(def.brokerSynonym)) : undefined;
         if (v !== undefined) merged.set(def.name, v);
       }
       for (const [k, v] of own) merged.set(k, v);

@@ -5,6 +5,7 @@ import { ErrorCode } from '../../protocol/errors.js';
 import { decodeDeleteRecordsRequest, encodeDeleteRecordsResponse, type DeleteRecordsRequest, type DeleteRecordsResponse } from '../../protocol/generated/index.js';
 import { topicConfigValue } from '../../rpc/topic-configs.js';
 import { defineHandler } from '../api/handler.js';
+import { hasCleanupPolicy } from '../log/topic-policies.js';
 
 const HIGH_WATERMARK = -1n;
 
@@ -42,7 +43,7 @@ export const deleteRecordsHandler = defineHandler<DeleteRecordsRequest, DeleteRe
           continue;
         }
         // Kafka refuses to delete records of a topic that is only compacted.
-        if (!topicConfigValue(broker.metadata.topicConfig(t.name), 'cleanup.policy').split(',').includes('delete')) {
+        if (!hasCleanupPolicy(topicConfigValue(broker.metadata.topicConfig(t.name), 'cleanup.policy'), 'delete')) {
           partitions.push(answer(ErrorCode.POLICY_VIOLATION));
           continue;
         }

@@ -47,7 +47,7 @@ export class LmdbLogStore implements LogStore {
 
   partitions(): StoredPartitionState[] {
     const out: StoredPartitionState[] = [];
-    for (const { key, value } of this.partitionDb.getRange()) out.push(this.stateOf(key, value));
+    for (const { key, value } of this.partitionDb.getRange()) out.push(this.stateOf(key, this.records.get(key) ?? value));
     return out;
   }
 
@@ -74,31 +74,49 @@ export class LmdbLogStore implements LogStore {
     };
   }
 
+  /**
+   * Each partition's record as last written. lmdb-js shows an asynchronous put to reads only once it commits, so a
+   * read-modify-write from the database would start from a stale record and undo an earlier write that is still
+   * pending (a new partition's first epoch, an epoch written in the same turn as a high watermark). Every writer
+   * builds the next record from here when it issues the write; writes apply in the order issued.
+   */
+  private readonly records = new Map<number, PartitionRecord>();
+
+  private record(localId: number): PartitionRecord | undefined {
+    return this.records.get(localId) ?? this.partitionDb.get(localId);
+  }
+
+  /** Records the next version now; the put (or, inside a transaction callback, `write`) makes it durable. */
+  private nextRecord(localId: number, rec: PartitionRecord): PartitionRecord {
+    this.records.set(localId, rec);
+    return rec;
+  }
+
   private putMeta(localId: number, meta: PartitionMetaUpdate, extra: Partial<PartitionRecord> = {}): Promise<boolean> | null {
     let last: Promise<boolean> | null = null;
     for (const seg of meta.segments ?? []) last = this.segmentDb.put([localId, seg.baseOffset], seg);
     if (meta.epochs || meta.highWatermark !== undefined || meta.cleanedOffset !== undefined || meta.tombstoneHorizon !== undefined || Object.keys(extra).length > 0) {
-      const rec = this.partitionDb.get(localId);
+      const rec = this.record(localId);
       if (!rec) return last;
       const next: PartitionRecord = { ...rec, ...extra };
       if (meta.epochs) next.epochs = meta.epochs;
       if (meta.highWatermark !== undefined) next.highWatermark = meta.highWatermark;
       if (meta.cleanedOffset !== undefined) next.cleanedOffset = meta.cleanedOffset;
       if (meta.tombstoneHorizon !== undefined) next.tombstoneHorizon = meta.tombstoneHorizon;
-      last = this.partitionDb.put(localId, next);
+      last = this.partitionDb.put(localId, this.nextRecord(localId, next));
     }
     return last;
   }
 
   createPartition(topicId: string, partition: number): { state: StoredPartitionState; durable: Promise<void> } {
     const existing = this.localIds.get(`${topicId}:${partition}`);
-    const existingRec = existing === undefined ? undefined : this.partitionDb.get(existing);
+    const existingRec = existing === undefined ? undefined : this.record(existing);
     if (existing !== undefined && existingRec) return { state: this.stateOf(existing, existingRec), durable: Promise.resolve() };
     const localId = this.nextLocalId++;
     this.localIds.set(`${topicId}:${partition}`, localId);
     const rec: PartitionRecord = { topicId, partition, logStartOffset: 0, logEndFloor: 0 };
     this.meta.put('nextLocalId', this.nextLocalId);
-    const durable = this.partitionDb.put(localId, rec).then(() => undefined);
+    const durable = this.partitionDb.put(localId, this.nextRecord(localId, rec)).then(() => undefined);
     return { state: { localId, topicId, partition, logStartOffset: 0, logEndOffset: 0, maxTimestamp: -1, epochs: [], highWatermark: 0, cleanedOffset: 0, tombstoneHorizon: null }, durable };
   }
 
@@ -111,6 +129,7 @@ export class LmdbLogStore implements LogStore {
       for (const key of this.segmentDb.getKeys({ start: [localId], end: [localId + 1] })) this.segmentDb.remove(key);
       this.partitionDb.remove(localId);
     });
+    this.records.delete(localId);
     for (const [k, v] of this.localIds) if (v === localId) this.localIds.delete(k);
   }
 
@@ -153,15 +172,16 @@ export class LmdbLogStore implements LogStore {
   }
 
   async setLogStartOffset(localId: number, offset: number): Promise<void> {
-    const rec = this.partitionDb.get(localId);
+    const rec = this.record(localId);
     if (!rec || offset <= rec.logStartOffset) return;
     const state = this.stateOf(localId, rec);
+    const next = this.nextRecord(localId, { ...rec, logStartOffset: offset, logEndFloor: Math.max(state.logEndOffset, offset) });
     await this.env.transaction(() => {
       // Segments wholly below the new start go now; their batches are removed in slices (deleteBelow).
       for (const { key, value } of this.segmentDb.getRange({ start: [localId, -Infinity], end: [localId, offset] })) {
         if (value.endOffset <= offset && value.endOffset < state.logEndOffset) this.segmentDb.remove(key);
       }
-      this.partitionDb.put(localId, { ...rec, logStartOffset: offset, logEndFloor: Math.max(state.logEndOffset, offset) });
+      this.partitionDb.put(localId, next);
     });
   }
 
@@ -176,9 +196,17 @@ export class LmdbLogStore implements LogStore {
         removed++;
       }
       if (removed < limit) {
+        // Entries of batches below the start go, except the latest of them, which moves to the start: it still
+        // stands for the retained records of the batch that straddles the start (and those after it, up to the next
+        // entry), which ListOffsets by timestamp must find.
+        let covering: [number, number] | null = null;
         for (const { key, value } of this.timeIndex.getRange({ start: [localId, -Infinity], end: [localId, Infinity] })) {
-          if (value < offset) this.timeIndex.remove(key);
+          if (value < offset) {
+            this.timeIndex.remove(key);
+            covering = key as [number, number];
+          }
         }
+        if (covering) this.timeIndex.put(covering, offset);
       }
     });
     return removed;
@@ -215,11 +243,20 @@ export class LmdbLogStore implements LogStore {
 
   async truncateTo(localId: number, offset: number, producers: ProducerEntry[], meta: PartitionMetaUpdate): Promise<number> {
     let end = offset;
+    for (const { key, value } of this.batches.getRange({ start: [localId, offset], end: [localId, -Infinity], reverse: true, limit: 1 })) {
+      // A batch that straddles the truncation point goes whole; the follower fetches it again.
+      if (key[1] < offset && key[1] + value.readInt32BE(LAST_OFFSET_DELTA_AT) >= offset) end = key[1];
+    }
+    const rec = this.record(localId);
+    const next = rec
+      ? this.nextRecord(localId, {
+          ...rec,
+          logEndFloor: Math.min(rec.logEndFloor, end),
+          epochs: meta.epochs ?? rec.epochs ?? [],
+          highWatermark: Math.min(meta.highWatermark ?? rec.highWatermark ?? 0, end),
+        })
+      : undefined;
     await this.env.transaction(() => {
-      for (const { key, value } of this.batches.getRange({ start: [localId, offset], end: [localId, -Infinity], reverse: true, limit: 1 })) {
-        // A batch that straddles the truncation point goes whole; the follower fetches it again.
-        if (key[1] < offset && key[1] + value.readInt32BE(LAST_OFFSET_DELTA_AT) >= offset) end = key[1];
-      }
       for (const key of this.batches.getKeys({ start: [localId, end], end: [localId, Infinity] })) this.batches.remove(key);
       for (const { key, value } of this.timeIndex.getRange({ start: [localId, -Infinity], end: [localId, Infinity] })) {
         if (value >= end) this.timeIndex.remove(key);
@@ -230,15 +267,7 @@ export class LmdbLogStore implements LogStore {
         if (key[1] >= end && key[1] > 0) this.segmentDb.remove(key);
         else if (value.endOffset > end) this.segmentDb.put(key, { ...value, endOffset: end });
       }
-      const rec = this.partitionDb.get(localId);
-      if (rec) {
-        this.partitionDb.put(localId, {
-          ...rec,
-          logEndFloor: Math.min(rec.logEndFloor, end),
-          epochs: meta.epochs ?? rec.epochs ?? [],
-          highWatermark: Math.min(meta.highWatermark ?? rec.highWatermark ?? 0, end),
-        });
-      }
+      if (next) this.partitionDb.put(localId, next);
     });
     return end;
   }
@@ -248,13 +277,14 @@ export class LmdbLogStore implements LogStore {
   }
 
   async resetTo(localId: number, offset: number): Promise<void> {
+    const rec = this.record(localId);
+    const next = rec ? this.nextRecord(localId, { ...rec, logStartOffset: offset, logEndFloor: offset, epochs: [], highWatermark: offset, cleanedOffset: offset }) : undefined;
     await this.env.transaction(() => {
       for (const key of this.batches.getKeys({ start: [localId], end: [localId + 1] })) this.batches.remove(key);
       for (const key of this.timeIndex.getKeys({ start: [localId], end: [localId + 1] })) this.timeIndex.remove(key);
       for (const key of this.producerDb.getKeys({ start: [localId], end: [localId + 1] })) this.producerDb.remove(key);
       for (const key of this.segmentDb.getKeys({ start: [localId], end: [localId + 1] })) this.segmentDb.remove(key);
-      const rec = this.partitionDb.get(localId);
-      if (rec) this.partitionDb.put(localId, { ...rec, logStartOffset: offset, logEndFloor: offset, epochs: [], highWatermark: offset, cleanedOffset: offset });
+      if (next) this.partitionDb.put(localId, next);
     });
   }
 

@@ -9,9 +9,14 @@ export interface RecordError {
   batchIndexErrorMessage: string;
 }
 
-/** cleanup.policy is a list: "compact" and "compact,delete" both make a compacted topic. */
+/** cleanup.policy is a list ("compact, delete" as given by a user too): whether it names `policy`. */
+export function hasCleanupPolicy(cleanupPolicy: string, policy: 'compact' | 'delete'): boolean {
+  return cleanupPolicy.split(',').some((p) => p.trim() === policy);
+}
+
+/** "compact" and "compact,delete" both make a compacted topic. */
 export function isCompacted(cleanupPolicy: string): boolean {
-  return cleanupPolicy.split(',').some((p) => p.trim() === 'compact');
+  return hasCleanupPolicy(cleanupPolicy, 'compact');
 }
 
 /**

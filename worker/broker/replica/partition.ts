@@ -15,6 +15,7 @@ import {
 import type { AppendBatch, LogStore, ProducerBatch, ProducerEntry, SegmentInfo, StoredBatch, StoredPartitionState } from '../log/log-store.js';
 import { LeaderEpochs } from './leader-epochs.js';
 import { checkSequence, lastSeqOf, recordBatch } from './producer-state.js';
+import { hasCleanupPolicy } from '../log/topic-policies.js';
 
 export interface AppendResult {
   errorCode: number;
@@ -66,12 +67,16 @@ export interface PartitionHost {
 }
 
 /** Batches removed per transaction when old data is deleted, so deletion never stalls the broker. */
+/** Batches ListOffsets by timestamp reads past the time index's answer at most. */
+const MAX_TIMESTAMP_SCAN_BATCHES = 1000;
 const DELETE_SLICE = 500;
 
 interface FollowerState {
   logEndOffset: number;
   lastCaughtUpMs: number;
   lastFetchMs: number;
+  /** The leader's log end when this follower fetched last. */
+  lastFetchLeaderLogEndOffset: number;
 }
 
 interface HighWatermarkWaiter {
@@ -138,6 +143,8 @@ export class Partition {
     this.tombstoneHorizon = state.tombstoneHorizon;
     for (const p of store.producers(localId)) this.producers.set(p.producerId, p);
     this.segments = this.loadSegments();
+    // A deletion below the start that a stop, crash or failed write interrupted goes on now.
+    if (this.logStartOffset > 0) this.startDeletion();
   }
 
   /** Segments from disk; a log written before segments existed becomes one segment measured once. */
@@ -214,7 +221,7 @@ export class Partition {
     this.followers.clear();
     for (const r of this.replicas) {
       if (r === this.host.brokerId) continue;
-      this.followers.set(r, { logEndOffset: this.isr.includes(r) ? this.highWatermark : -1, lastCaughtUpMs: this.isr.includes(r) ? now : 0, lastFetchMs: now });
+      this.followers.set(r, { logEndOffset: this.isr.includes(r) ? this.highWatermark : -1, lastCaughtUpMs: this.isr.includes(r) ? now : 0, lastFetchMs: now, lastFetchLeaderLogEndOffset: -1 });
     }
   }
 
@@ -416,7 +423,14 @@ export class Partition {
     }
     await this.store.setLogStartOffset(this.localId, offset);
     this.wakeAll();
-    this.deleting ??= this.deleteBelowStart().finally(() => (this.deleting = null));
+    this.startDeletion();
+  }
+
+  private startDeletion(): void {
+    // A failed write (storage fault) leaves the rest for the next advance or start; it must not take the broker down.
+    this.deleting ??= this.deleteBelowStart()
+      .catch(() => undefined)
+      .finally(() => (this.deleting = null));
   }
 
   private async deleteBelowStart(): Promise<void> {
@@ -438,7 +452,7 @@ export class Partition {
    * watermark. Null when nothing is due.
    */
   retentionStart(now: number): number | null {
-    if (!this.host.topicConfig(this.topicName, 'cleanup.policy').split(',').includes('delete')) return null;
+    if (!hasCleanupPolicy(this.host.topicConfig(this.topicName, 'cleanup.policy'), 'delete')) return null;
     const retentionMs = Number(this.host.topicConfig(this.topicName, 'retention.ms'));
     const retentionBytes = Number(this.host.topicConfig(this.topicName, 'retention.bytes'));
     let size = this.sizeBytes;
@@ -479,6 +493,12 @@ export class Partition {
       result.errorCode = ErrorCode.NOT_LEADER_OR_FOLLOWER;
       return result;
     }
+    // Below the log start first: retention may have trimmed the epochs such a follower asks about, and whatever it
+    // holds there is gone on the leader anyway - it starts over at the leader's log start (replica-fetcher resetTo).
+    if (fetchOffset < this.logStartOffset) {
+      result.errorCode = ErrorCode.OFFSET_OUT_OF_RANGE;
+      return result;
+    }
     if (lastFetchedEpoch >= 0) {
       const end = this.epochs.endOffsetFor(lastFetchedEpoch, this.logEndOffset);
       if (end.epoch < lastFetchedEpoch || end.endOffset < fetchOffset) {
@@ -486,16 +506,21 @@ export class Partition {
         return result;
       }
     }
-    if (fetchOffset < this.logStartOffset || fetchOffset > this.logEndOffset) {
+    if (fetchOffset > this.logEndOffset) {
       result.errorCode = ErrorCode.OFFSET_OUT_OF_RANGE;
       return result;
     }
     const now = this.host.now();
     let f = this.followers.get(followerId);
-    if (!f) this.followers.set(followerId, (f = { logEndOffset: fetchOffset, lastCaughtUpMs: 0, lastFetchMs: now }));
+    if (!f) this.followers.set(followerId, (f = { logEndOffset: fetchOffset, lastCaughtUpMs: 0, lastFetchMs: now, lastFetchLeaderLogEndOffset: -1 }));
     f.logEndOffset = fetchOffset;
+    // Kafka's Replica.updateFetchState: caught up when at the leader's end now, or at least where the leader's end
+    // was at its previous fetch (then it was caught up as of that fetch) - under steady writes a follower behind a
+    // slow link never meets the moving end exactly, yet keeps up.
+    if (fetchOffset >= this.logEndOffset) f.lastCaughtUpMs = Math.max(f.lastCaughtUpMs, now);
+    else if (f.lastFetchLeaderLogEndOffset >= 0 && fetchOffset >= f.lastFetchLeaderLogEndOffset) f.lastCaughtUpMs = Math.max(f.lastCaughtUpMs, f.lastFetchMs);
+    f.lastFetchLeaderLogEndOffset = this.logEndOffset;
     f.lastFetchMs = now;
-    if (fetchOffset >= this.logEndOffset) f.lastCaughtUpMs = now;
     this.updateHighWatermark();
     this.maybeExpandIsr(followerId, f);
     result.highWatermark = this.highWatermark;
@@ -606,7 +631,15 @@ export class Partition {
   /** Follower: removes everything from `offset` on (divergence from the new leader). */
   async truncateTo(offset: number): Promise<void> {
     await this.commitTail;
-    if (offset >= this.logEndOffset) return;
+    if (offset >= this.logEndOffset) {
+      // No record goes, but the epoch cache is still cut (as Kafka's UnifiedLog.truncateTo does): an epoch this
+      // replica led without writing starts at its log end, and left in place it would answer every fetch with the
+      // same divergence.
+      const before = this.epochs.toJSON().length;
+      this.epochs.truncateFromEnd(offset);
+      if (this.epochs.toJSON().length !== before) await this.store.updateMeta(this.localId, { epochs: this.epochs.toJSON() });
+      return;
+    }
     this.epochs.truncateFromEnd(offset);
     this.segments = this.segments.filter((s, i) => s.baseOffset < offset || i === 0);
     const lastSeg = this.segments.at(-1);
@@ -690,17 +723,24 @@ export class Partition {
     if (target < 0 && timestamp === null) return null;
     const base = this.store.findBatchByTimestamp(this.localId, target);
     if (base === null || base >= this.highWatermark) return null;
-    const [batch] = this.store.read(this.localId, base, this.highWatermark, 1);
-    if (!batch) return null;
-    const { header, records } = decodeRecordBatch(batch.bytes, 0);
-    const logAppend = header.timestampType === 'LogAppendTime';
-    for (const r of records) {
-      const ts = logAppend ? Number(header.maxTimestamp) : Number(r.timestamp);
-      const offset = Number(r.offset);
-      if (offset < this.logStartOffset) continue;
-      if (timestamp === null ? ts === target : ts >= target) {
-        return { offset, timestamp: ts, leaderEpoch: header.partitionLeaderEpoch };
+    // The index names the first batch whose largest timestamp reached the target; after the log start moved, the
+    // matching records of that batch may lie below the start, so read on until a retained record matches (bounded:
+    // a later index entry names the next batch that can).
+    let from = Math.max(base, this.logStartOffset);
+    for (let scanned = 0; from < this.highWatermark && scanned < MAX_TIMESTAMP_SCAN_BATCHES; scanned++) {
+      const [batch] = this.store.read(this.localId, from, this.highWatermark, 1);
+      if (!batch) return null;
+      const { header, records } = decodeRecordBatch(batch.bytes, 0);
+      const logAppend = header.timestampType === 'LogAppendTime';
+      for (const r of records) {
+        const ts = logAppend ? Number(header.maxTimestamp) : Number(r.timestamp);
+        const offset = Number(r.offset);
+        if (offset < this.logStartOffset) continue;
+        if (timestamp === null ? ts === target : ts >= target) {
+          return { offset, timestamp: ts, leaderEpoch: header.partitionLeaderEpoch };
+        }
       }
+      from = batch.baseOffset + header.lastOffsetDelta + 1;
     }
     return null;
   }

@@ -11,6 +11,7 @@ import type { PeerLinks } from '../network/peer-links.js';
 import { cleanPartition } from '../log/cleaner.js';
 import { Partition, type PartitionHost } from './partition.js';
 import { ReplicaFetcher, type ReplicaFetchRequest, type ReplicaFetchResponse, type ReplicaFetchPartitionResponse } from './replica-fetcher.js';
+import { hasCleanupPolicy } from '../log/topic-policies.js';
 
 export interface ReplicaManagerOptions {
   brokerId: number;
@@ -68,7 +69,7 @@ export class ReplicaManager implements PartitionHost {
     this.cleanerRunning = true;
     try {
       for (const p of [...this.byKey.values()]) {
-        if (!this.topicConfig(p.topicName, 'cleanup.policy').split(',').includes('compact')) continue;
+        if (!hasCleanupPolicy(this.topicConfig(p.topicName, 'cleanup.policy'), 'compact')) continue;
         const stats = await cleanPartition(
           p,
           {
