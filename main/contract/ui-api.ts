@@ -226,7 +226,7 @@ export interface TopicConsumer {
 export interface Bytes {
   base64: string;
   size: number;
-  /** True when base64 holds only the first part; fetch the rest with messageFull(). */
+  /** True when base64 holds only the first part; fetch the rest with message(). */
   truncated: boolean;
 }
 
@@ -559,6 +559,3 @@ export function splitUiError(e: unknown): { name: string; message: string; hint:
   const at = text.indexOf(' — ');
   return { name: err?.name && err.name !== 'Error' ? err.name : 'ERROR', message: at < 0 ? text : text.slice(0, at), hint: at < 0 ? null : text.slice(at + 3) };
 }
-
-/** @deprecated Transitional: the old single IPC channel, until main/index.ts and the preload use the MessagePort. */
-export const UI_IPC_CHANNEL = 'eddy:ui-api';
