@@ -23,6 +23,8 @@ export const SHOTS = join(process.cwd(), 'test-results');
 export interface UiHarness {
   eddy: EddyProcess;
   bootstrap: string;
+  /** The printed UI URL (with its token). */
+  uiUrl: URL;
   browser: Browser;
   page: Page;
   kafka: Kafka;
@@ -37,7 +39,9 @@ export interface UiHarness {
 
 export async function startUi(name: string): Promise<UiHarness> {
   const dataDir = mkdtempSync(join(tmpdir(), `eddy-${name}-`));
-  const eddy = runEddy(['--port', '0', '--ui-port', '0', '--data-dir', dataDir]);
+  // Settings and saved connections go to a folder of the test's own, not the user's ~/.config/eddy.
+  const appData = mkdtempSync(join(tmpdir(), `eddy-${name}-app-`));
+  const eddy = runEddy(['--port', '0', '--ui-port', '0', '--data-dir', dataDir], { env: { EDDY_APP_DATA_DIR: appData } });
   const bootstrap = await eddy.bootstrap;
   const line = await waitFor(() => /^ui: (\S+)$/m.exec(eddy.stdout()), { what: 'the ui: line', timeoutMs: 30_000 }).catch((e: Error) => {
     throw new Error(`${e.message}\nstderr of eddy:\n${eddy.stderr()}`);
@@ -63,6 +67,7 @@ export async function startUi(name: string): Promise<UiHarness> {
   return {
     eddy,
     bootstrap,
+    uiUrl,
     browser,
     page,
     kafka,
@@ -79,6 +84,7 @@ export async function startUi(name: string): Promise<UiHarness> {
       await browser.close().catch(() => undefined);
       await eddy.stop('SIGTERM');
       rmSync(dataDir, { recursive: true, force: true });
+      rmSync(appData, { recursive: true, force: true });
     },
   };
 }

@@ -17,8 +17,9 @@ export interface EddyProcess {
   stop(signal?: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-export function runEddy(args: string[], opts: { entry?: string; env?: NodeJS.ProcessEnv } = {}): EddyProcess {
-  const proc = spawn(process.execPath, [opts.entry ?? HEADLESS, ...args], {
+/** `nodeArgs`: flags for Node itself (e.g. --cpu-prof, which NODE_OPTIONS does not take). */
+export function runEddy(args: string[], opts: { entry?: string; env?: NodeJS.ProcessEnv; nodeArgs?: string[] } = {}): EddyProcess {
+  const proc = spawn(process.execPath, [...(opts.nodeArgs ?? []), opts.entry ?? HEADLESS, ...args], {
     env: { ...process.env, ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
