@@ -6,36 +6,42 @@
 //                 unprofiled run on the same data dir, so the profile holds only the reads)
 //   metadata  (g) create 10 × 1,000 partitions, then full Metadata requests
 //   e2e       (d) 10 s of end-to-end traffic at 10,000 msg/s, RF=3, acks=all (per-request costs)
+//   commits   5 s of pipelined offset commits (commits-per-s: 1 client, 64 in flight)
+//   compaction  1M keyed records (10K keys) compacted, as in the compaction scenario (cleaner backoff 1 s)
 //
-//   node --import tsx test/bench/profile.ts [--records N] [--out FILE.md] [--dir PROFILE_DIR] [--top N]
+//   node --import tsx test/bench/profile.ts [--only produce,rf3,…] [--records N] [--out FILE.md] [--dir PROFILE_DIR] [--top N]
 // Build first (npm run build). Profiles stay in PROFILE_DIR (default: a temp dir); the summary is printed
 // and, with --out, written as markdown (test/bench/PROFILE.md holds the latest, with the analysis).
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createTopics, metadataLatencies } from './lib/admin.js';
+import { alterTopicConfigs, createTopics, metadataLatencies, topicLogBytes } from './lib/admin.js';
 import { compileClients, rdkafkaConsume, rdkafkaE2e, rdkafkaProduce } from './lib/clients.js';
+import { commitThroughput } from './lib/commits.js';
 import { describeMachine } from './lib/machine.js';
 import { percentile } from './lib/results.js';
 import { startEddy, type Cluster } from './lib/systems.js';
 import { summarize, topTable } from './cpuprofile-top.js';
 import { E2E_CONFIG, PARTITIONS, RDKAFKA_CONSUMER, RDKAFKA_PRODUCER, RECORD_SIZE } from './scenarios/load.js';
 import { createManyPartitions } from './scenarios/partitions.js';
+import { LOG_CLEANING_SETTINGS, waitSizeSettles } from './scenarios/log-cleaning.js';
 
 const { values } = parseArgs({
-  options: { records: { type: 'string' }, out: { type: 'string' }, dir: { type: 'string' }, top: { type: 'string' }, interval: { type: 'string' } },
+  options: { records: { type: 'string' }, out: { type: 'string' }, dir: { type: 'string' }, top: { type: 'string' }, interval: { type: 'string' }, only: { type: 'string' } },
 });
+const ONLY = values.only ? new Set(values.only.split(',')) : null;
+const wanted = (name: string) => !ONLY || ONLY.has(name);
 const RECORDS = Number(values.records ?? 3_000_000);
 const TOP = Number(values.top ?? 20);
 const INTERVAL_US = Number(values.interval ?? 250);
 const root = values.dir ?? mkdtempSync(join(tmpdir(), 'eddy-profile-'));
 
-function profiled(name: string, dataDir?: string): Promise<Cluster> {
+function profiled(name: string, dataDir?: string, settings?: Record<string, string>): Promise<Cluster> {
   const dir = join(root, name);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  return startEddy({ nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${dir}`, `--cpu-prof-interval=${INTERVAL_US}`], ...(dataDir ? { dataDir } : {}) });
+  return startEddy({ nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${dir}`, `--cpu-prof-interval=${INTERVAL_US}`], ...(dataDir ? { dataDir } : {}), ...(settings ? { settings } : {}) });
 }
 
 /** Profiles of one run: thread 0 is the main thread (supervisor/controller), the others the brokers. */
@@ -79,7 +85,7 @@ async function main(): Promise<void> {
   const started = Date.now();
 
   // (a) produce
-  {
+  if (wanted('produce')) {
     const c = await profiled('produce');
     try {
       await createTopics(c.ports[0]!, [{ name: 'rf1', partitions: PARTITIONS, replicationFactor: 1 }]);
@@ -92,7 +98,7 @@ async function main(): Promise<void> {
   }
 
   // (b) produce RF=3 acks=all
-  {
+  if (wanted('rf3')) {
     const c = await profiled('rf3');
     try {
       await createTopics(c.ports[0]!, [{ name: 'rf3', partitions: PARTITIONS, replicationFactor: 3 }]);
@@ -106,7 +112,7 @@ async function main(): Promise<void> {
   }
 
   // (c) consume: write the data unprofiled, then profile a restarted Eddy reading it.
-  {
+  if (wanted('consume')) {
     const dataDir = mkdtempSync(join(tmpdir(), 'eddy-profile-data-'));
     try {
       const w = await startEddy({ dataDir });
@@ -133,7 +139,7 @@ async function main(): Promise<void> {
   }
 
   // (g) 10K partitions + Metadata
-  {
+  if (wanted('metadata')) {
     const c = await profiled('metadata');
     try {
       const created = await createManyPartitions(c, 10, 1000);
@@ -150,7 +156,7 @@ async function main(): Promise<void> {
   }
 
   // (d) end-to-end traffic
-  {
+  if (wanted('e2e')) {
     const c = await profiled('e2e');
     try {
       await createTopics(c.ports[0]!, [{ name: 'e2e', partitions: PARTITIONS, replicationFactor: 3 }]);
@@ -160,6 +166,44 @@ async function main(): Promise<void> {
         'e2e',
         '(d) end-to-end at 10,000 msg/s, RF=3, acks=all',
         `10 s at 10,000 msg/s (after 2 s warm-up), ${PARTITIONS} partitions RF=3, acks=all, linger.ms=1: end-to-end p50 ${(r.p50_us / 1000).toFixed(1)} ms, p99 ${(r.p99_us / 1000).toFixed(1)} ms; produce→ack p50 ${(r.ack.p50_us / 1000).toFixed(1)} ms, p99 ${(r.ack.p99_us / 1000).toFixed(1)} ms, under the profiler.`,
+      );
+    } finally {
+      await c.stop();
+    }
+  }
+
+  // Offset commits (commits-per-s)
+  if (wanted('commits')) {
+    const c = await profiled('commits');
+    try {
+      await createTopics(c.ports[0]!, [{ name: 'commits', partitions: PARTITIONS, replicationFactor: 3 }]);
+      const r = await commitThroughput(c.ports[0]!, 'profile-commits', 'commits', PARTITIONS, 1, 64, 5);
+      await c.stop();
+      report(
+        'commits',
+        'offset commits (commits-per-s)',
+        `5 s of OffsetCommit v8 (one partition offset each, generation -1), 1 connection, 64 in flight: ${Math.round(r.commits / r.seconds).toLocaleString('en-US')} commits/s, p50 ${r.p50Ms.toFixed(1)} ms, p99 ${r.p99Ms.toFixed(1)} ms under the profiler.`,
+      );
+    } finally {
+      await c.stop();
+    }
+  }
+
+  // Compaction (the compaction scenario, without the latency producer)
+  if (wanted('compaction')) {
+    const c = await profiled('compaction', undefined, LOG_CLEANING_SETTINGS);
+    try {
+      await createTopics(c.ports[0]!, [{ name: 'compact', partitions: PARTITIONS, replicationFactor: 3, configs: { 'segment.bytes': '1048576' } }]);
+      await rdkafkaProduce(c.bootstrap, 'compact', 1_000_000, RECORD_SIZE, { acks: 'all', 'bench.keys': '10000', ...RDKAFKA_PRODUCER });
+      const before = await topicLogBytes(c.ports, 'compact');
+      const t0 = performance.now();
+      await alterTopicConfigs(c.ports[0]!, 'compact', { 'cleanup.policy': 'compact' });
+      const done = await waitSizeSettles(c, 'compact', before, t0);
+      await c.stop();
+      report(
+        'compaction',
+        'compaction (the compaction scenario)',
+        `1M × ${RECORD_SIZE} B records over 10,000 keys, ${PARTITIONS} partitions RF=3, segment.bytes=1 MiB, written with acks=all, then cleanup.policy=compact: ${(before / 1e6).toFixed(0)} MB → ${(done.bytes / 1e6).toFixed(1)} MB (all replicas) in ${(done.ms / 1000).toFixed(1)} s under the profiler (log.cleaner.backoff.ms=1000; the profile also holds the writes).`,
       );
     } finally {
       await c.stop();

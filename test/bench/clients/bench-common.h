@@ -23,12 +23,13 @@ static inline int64_t now_ns(void) {
 /*
  * Applies "key=value" arguments to conf. With a prefix (e.g. "producer."), arguments starting with it are
  * applied without it, arguments with another "producer."/"consumer." prefix are skipped, and plain ones apply.
+ * "bench.*" arguments are the client's own options (bench_option()), not librdkafka's.
  */
 static inline int apply_configs(rd_kafka_conf_t *conf, int argc, char **argv, const char *prefix) {
   char err[512];
   for (int i = 0; i < argc; i++) {
     const char *arg = argv[i];
-    if (!strchr(arg, '=')) continue;
+    if (!strchr(arg, '=') || strncmp(arg, "bench.", 6) == 0) continue;
     if (prefix && strncmp(arg, prefix, strlen(prefix)) == 0) {
       arg += strlen(prefix);
     } else if (strncmp(arg, "producer.", 9) == 0 || strncmp(arg, "consumer.", 9) == 0) {
@@ -45,6 +46,52 @@ static inline int apply_configs(rd_kafka_conf_t *conf, int argc, char **argv, co
     free(copy);
   }
   return 0;
+}
+
+/* The value of a "bench.NAME=value" argument, or fallback. */
+static inline const char *bench_option(int argc, char **argv, const char *name, const char *fallback) {
+  size_t n = strlen(name);
+  for (int i = 0; i < argc; i++) {
+    if (strncmp(argv[i], "bench.", 6) == 0 && strncmp(argv[i] + 6, name, n) == 0 && argv[i][6 + n] == '=') return argv[i] + 7 + n;
+  }
+  return fallback;
+}
+
+/* A producer for BOOTSTRAP with the "key=value" / "producer.key=value" configs and a delivery callback; exits on error. */
+static inline rd_kafka_t *new_producer(const char *bootstrap, int argc, char **argv,
+                                       void (*on_delivery)(rd_kafka_t *, const rd_kafka_message_t *, void *)) {
+  char err[512];
+  rd_kafka_conf_t *conf = rd_kafka_conf_new();
+  if (rd_kafka_conf_set(conf, "bootstrap.servers", bootstrap, err, sizeof err) != RD_KAFKA_CONF_OK) goto fail;
+  if (apply_configs(conf, argc, argv, "producer.") != 0) exit(2);
+  rd_kafka_conf_set_dr_msg_cb(conf, on_delivery);
+  rd_kafka_t *rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof err);
+  if (rk) return rk;
+fail:
+  fprintf(stderr, "%s\n", err);
+  exit(2);
+}
+
+/*
+ * produce() of a copy of the value with an opaque, waiting (polling) while the local queue is full. Returns 0,
+ * or -1 after printing the error.
+ */
+static inline int produce_value(rd_kafka_t *rk, const char *topic, const void *value, size_t size, void *opaque) {
+  for (;;) {
+    rd_kafka_resp_err_t e = rd_kafka_producev(rk, RD_KAFKA_V_TOPIC(topic), RD_KAFKA_V_VALUE((void *)value, size),
+                                              RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_OPAQUE(opaque), RD_KAFKA_V_END);
+    if (e == RD_KAFKA_RESP_ERR_NO_ERROR) return 0;
+    if (e != RD_KAFKA_RESP_ERR__QUEUE_FULL) {
+      fprintf(stderr, "produce failed: %s\n", rd_kafka_err2str(e));
+      return -1;
+    }
+    rd_kafka_poll(rk, 1);
+  }
+}
+
+static inline void sleep_until(int64_t t) {
+  struct timespec ts = {t / 1000000000LL, t % 1000000000LL};
+  clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL);
 }
 
 #define HIST_US_BUCKETS 1000000 /* 0 .. 999,999 µs, 1 µs each */

@@ -3,7 +3,7 @@
  * librdkafka consumer (assign() from the current high watermarks, no consumer group). The producer sends
  * RATE records/s of SIZE bytes, paced by a token bucket (it sleeps until the next record is due and then
  * sends everything that is due, so a slow send never lowers the offered rate); each payload starts with the
- * CLOCK_MONOTONIC time at produce(). The consumer thread records now - sent for every record it reads.
+ * CLOCK_MONOTONIC time at produce() (the first attempt: time waiting for room in a full local queue counts). The consumer thread records now - sent for every record it reads.
  * Records sent during the first WARMUP seconds are read but not measured.
  *
  * usage: rdkafka-e2e BOOTSTRAP TOPIC RATE SECONDS WARMUP SIZE [key=value ...]
@@ -75,11 +75,6 @@ fail:
   exit(2);
 }
 
-static void sleep_until(int64_t t) {
-  struct timespec ts = {t / 1000000000LL, t % 1000000000LL};
-  clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL);
-}
-
 int main(int argc, char **argv) {
   if (argc < 7) {
     fprintf(stderr, "usage: %s BOOTSTRAP TOPIC RATE SECONDS WARMUP SIZE [key=value ...]\n", argv[0]);
@@ -139,17 +134,7 @@ int main(int argc, char **argv) {
     while (sent < due) {
       int64_t ts = now_ns();
       memcpy(payload, &ts, sizeof ts);
-      rd_kafka_resp_err_t e = rd_kafka_producev(producer, RD_KAFKA_V_TOPIC(topic), RD_KAFKA_V_VALUE(payload, size),
-                                                RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-                                                RD_KAFKA_V_OPAQUE((void *)(intptr_t)ts), RD_KAFKA_V_END);
-      if (e == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
-        rd_kafka_poll(producer, 1);
-        continue;
-      }
-      if (e) {
-        fprintf(stderr, "produce failed: %s\n", rd_kafka_err2str(e));
-        return 1;
-      }
+      if (produce_value(producer, topic, payload, size, (void *)(intptr_t)ts) != 0) return 1;
       sent++;
     }
     rd_kafka_poll(producer, 0);

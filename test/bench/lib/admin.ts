@@ -216,3 +216,122 @@ export async function metadataLatencies(port: number, count: number): Promise<{ 
     return { samples, bytes };
   });
 }
+
+export interface PartitionState {
+  topic: string;
+  index: number;
+  leader: number;
+  leaderEpoch: number;
+  replicas: number[];
+  isr: number[];
+  errorCode: number;
+}
+
+export interface ClusterState {
+  /** Broker node id -> port, as Metadata lists the live brokers. */
+  brokers: Map<number, number>;
+  partitions: PartitionState[];
+}
+
+/** Brokers and the named topics' partitions (leader, replicas, ISR) as one broker's Metadata shows them. */
+export async function clusterState(c: RawClient, topics: string[] | null): Promise<ClusterState> {
+  const md = await c.request(3, METADATA_V, metadataBody(topics));
+  if (!md) throw new Error('Metadata: connection closed');
+  const brokers = new Map<number, number>(md.brokers.map((b: { nodeId: number; port: number }) => [b.nodeId, b.port]));
+  const partitions: PartitionState[] = [];
+  for (const t of md.topics) {
+    for (const p of t.partitions) {
+      partitions.push({ topic: t.name, index: p.partitionIndex, leader: p.leaderId, leaderEpoch: p.leaderEpoch, replicas: p.replicaNodes, isr: p.isrNodes, errorCode: p.errorCode });
+    }
+  }
+  return { brokers, partitions };
+}
+
+/** Node id of each broker port (Metadata's broker list). */
+export async function nodeIds(port: number): Promise<Map<number, number>> {
+  return withClient(port, async (c) => new Map([...(await clusterState(c, [])).brokers].map(([id, p]) => [p, id])));
+}
+
+/** Produces one small record to a partition; returns the error code (0 = acknowledged). */
+export async function produceOne(c: RawClient, topic: string, partition: number, acks: number, timeoutMs = 10_000): Promise<number> {
+  const res = await c.request(0, PRODUCE_V, {
+    transactionalId: null,
+    acks,
+    timeoutMs,
+    topicData: [{ name: topic, partitionData: [{ index: partition, records: encodeRecordBatch({ records: [{ key: null, value: Buffer.from('bench') }] }) }] }],
+  });
+  if (!res) throw new Error('Produce: connection closed');
+  return res.responses[0].partitionResponses[0].errorCode;
+}
+
+/** Waits until every partition of the topics has all its replicas in the ISR. */
+export async function waitForFullIsr(port: number, topics: string[], timeoutMs = 120_000): Promise<void> {
+  await withClient(port, async (c) => {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const s = await clusterState(c, topics);
+      if (s.partitions.length && s.partitions.every((p) => p.leader >= 0 && p.isr.length === p.replicas.length)) return;
+      if (Date.now() > deadline) throw new Error(`ISR not complete after ${timeoutMs} ms: ${JSON.stringify(s.partitions.map((p) => [p.index, p.isr, p.replicas]))}`);
+      await sleep(50);
+    }
+  });
+}
+
+/** Sets topic configs (IncrementalAlterConfigs SET); throws on an error. */
+export async function alterTopicConfigs(port: number, topic: string, configs: Record<string, string>): Promise<void> {
+  await withClient(port, async (c) => {
+    const res = await c.request(44, 1, {
+      resources: [{ resourceType: 2, resourceName: topic, configs: Object.entries(configs).map(([name, value]) => ({ name, configOperation: 0, value })) }],
+      validateOnly: false,
+    });
+    const r = res?.responses?.[0];
+    if (!r || r.errorCode !== ErrorCode.NONE) throw new Error(`IncrementalAlterConfigs ${topic}: error ${r?.errorCode} ${r?.errorMessage ?? ''}`);
+  });
+}
+
+/** Summed DescribeLogDirs size (bytes) of a topic's replicas on every broker (all replicas, not just leaders). */
+export async function topicLogBytes(ports: number[], topic: string): Promise<number> {
+  let total = 0;
+  for (const port of ports) {
+    total += await withClient(port, async (c) => {
+      const res = await c.request(35, 4, { topics: null });
+      let n = 0;
+      for (const dir of res?.results ?? []) for (const t of dir.topics) if (t.name === topic) for (const p of t.partitions) n += Number(p.partitionSize);
+      return n;
+    });
+  }
+  return total;
+}
+
+/** Earliest offsets (log start) of a topic's partitions, asked of each partition's leader. */
+export async function logStartOffsets(port: number, topic: string): Promise<number[]> {
+  const state = await withClient(port, (c) => clusterState(c, [topic]));
+  const out: number[] = [];
+  for (const p of state.partitions.sort((a, b) => a.index - b.index)) {
+    const leaderPort = state.brokers.get(p.leader);
+    if (leaderPort === undefined) throw new Error(`${topic}-${p.index}: no leader`);
+    out.push(
+      await withClient(leaderPort, async (c) => {
+        const res = await c.request(2, 7, { replicaId: -1, isolationLevel: 0, topics: [{ name: topic, partitions: [{ partitionIndex: p.index, currentLeaderEpoch: -1, timestamp: -2n }] }] });
+        const r = res?.topics?.[0]?.partitions?.[0];
+        if (!r || r.errorCode !== ErrorCode.NONE) throw new Error(`ListOffsets ${topic}-${p.index}: error ${r?.errorCode}`);
+        return Number(r.offset);
+      }),
+    );
+  }
+  return out;
+}
+
+/** The coordinator's port for a group (FindCoordinator, retried while the coordinator is not available). */
+export async function groupCoordinatorPort(port: number, group: string, timeoutMs = 30_000): Promise<number> {
+  return withClient(port, async (c) => {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const fc = await c.request(10, 4, { keyType: 0, coordinatorKeys: [group] });
+      const co = fc?.coordinators?.[0];
+      if (co && co.errorCode === ErrorCode.NONE) return co.port;
+      if (Date.now() > deadline) throw new Error(`FindCoordinator ${group}: error ${co?.errorCode}`);
+      await sleep(100);
+    }
+  });
+}

@@ -3,7 +3,7 @@
 // run through test/reference/kafka.sh with its perf-tool JVM flags: -Xmx512m, G1, full JIT).
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,7 +11,8 @@ import { KAFKA_SH } from '../../helpers/reference-kafka.js';
 
 const CLIENTS_DIR = fileURLToPath(new URL('../clients/', import.meta.url));
 
-export type CClient = 'rdkafka-produce' | 'rdkafka-consume' | 'rdkafka-e2e';
+export type CClient = 'rdkafka-produce' | 'rdkafka-consume' | 'rdkafka-e2e' | 'rdkafka-group' | 'rdkafka-paced';
+const C_CLIENTS: CClient[] = ['rdkafka-produce', 'rdkafka-consume', 'rdkafka-e2e', 'rdkafka-group', 'rdkafka-paced'];
 const binaries = new Map<CClient, string>();
 
 /** Compiles the C clients (cached by source hash under the temp dir); throws with gcc's output on failure. */
@@ -19,7 +20,7 @@ export function compileClients(): void {
   const header = readFileSync(join(CLIENTS_DIR, 'bench-common.h'));
   const outDir = join(tmpdir(), 'eddy-bench-clients');
   mkdirSync(outDir, { recursive: true });
-  for (const name of ['rdkafka-produce', 'rdkafka-consume', 'rdkafka-e2e'] as CClient[]) {
+  for (const name of C_CLIENTS) {
     const src = join(CLIENTS_DIR, `${name}.c`);
     const hash = createHash('sha256').update(header).update(readFileSync(src)).digest('hex').slice(0, 12);
     const out = join(outDir, `${name}-${hash}`);
@@ -182,6 +183,89 @@ export function rdkafkaE2e(
 ): Promise<RdE2eResult> {
   const args = [bootstrap, topic, String(rate), String(seconds), String(warmup), String(size), ...Object.entries(config).map(([k, v]) => `${k}=${v}`)];
   return runC('rdkafka-e2e', args, (seconds + warmup + 120) * 1000, onSpawn);
+}
+
+export interface RdGroupResult {
+  members: number;
+  partitions: number;
+  /** From the first subscribe() to the last member's assignment (the group complete), ms. */
+  all_assigned_ms: number;
+  first_assigned_ms: number;
+  assigned_ms: number[];
+  rebalances: number;
+}
+
+/** A new group of `members` librdkafka consumers (classic protocol) subscribing to topic; see rdkafka-group.c. */
+export function rdkafkaGroup(bootstrap: string, topic: string, group: string, members: number, config: Record<string, string>, onSpawn?: (pid: number) => void): Promise<RdGroupResult> {
+  return runC('rdkafka-group', [bootstrap, topic, group, String(members), ...Object.entries(config).map(([k, v]) => `${k}=${v}`)], 180_000, onSpawn);
+}
+
+export interface PacedSample {
+  /** CLOCK_MONOTONIC ns at produce() (process.hrtime.bigint() reads the same clock). */
+  sentNs: bigint;
+  /** produce() → delivery report in µs; -1 failed, -2 never acknowledged. */
+  latencyUs: number;
+}
+
+export interface RdPacedRun {
+  pid: number;
+  /** Asks the producer to stop (SIGTERM): it flushes, writes its samples and exits. */
+  stop(): void;
+  done: Promise<{ summary: LatencyStats & { sent: number; acked: number; failed: number }; samples: PacedSample[] }>;
+}
+
+/**
+ * A producer at a fixed rate (rdkafka-paced.c) for up to maxSeconds or until stop(); resolves with every
+ * record's send time and acknowledgement latency.
+ */
+export function rdkafkaPaced(
+  bootstrap: string,
+  topic: string,
+  rate: number,
+  maxSeconds: number,
+  size: number,
+  config: Record<string, string>,
+  onSpawn?: (pid: number) => void,
+): RdPacedRun {
+  const bin = binaries.get('rdkafka-paced');
+  if (!bin) throw new Error('compileClients() first');
+  const out = join(tmpdir(), `eddy-bench-paced-${process.pid}-${Math.random().toString(36).slice(2)}.bin`);
+  const args = [bootstrap, topic, String(rate), String(maxSeconds), String(size), out, ...Object.entries(config).map(([k, v]) => `${k}=${v}`)];
+  let pid = 0;
+  const run = runProcess(bin, args, {
+    timeoutMs: (maxSeconds + 60) * 1000,
+    onSpawn: (p) => {
+      pid = p;
+      onSpawn?.(p);
+    },
+  });
+  const done = run.then((r) => {
+    try {
+      const line = r.stdout.trim().split('\n').pop() ?? '';
+      if (r.code !== 0 || !line.startsWith('{')) throw describeFailure('rdkafka-paced', r);
+      const raw = readFileSync(out);
+      const samples: PacedSample[] = [];
+      for (let o = 0; o + 16 <= raw.length; o += 16) samples.push({ sentNs: raw.readBigInt64LE(o), latencyUs: Number(raw.readBigInt64LE(o + 8)) });
+      return { summary: JSON.parse(line), samples };
+    } finally {
+      rmSync(out, { force: true });
+    }
+  });
+  return {
+    get pid() {
+      return pid;
+    },
+    stop() {
+      if (pid) {
+        try {
+          process.kill(pid, 'SIGTERM');
+        } catch {
+          // gone
+        }
+      }
+    },
+    done,
+  };
 }
 
 function runJavaTool(tool: string, args: string[], timeoutMs: number, onSpawn?: (pid: number) => void): Promise<ProcResult> {

@@ -2,14 +2,14 @@
 // results, progress logging (stderr, so stdout carries only the report) and the interleaving loop.
 import { parseArgs } from 'node:util';
 import { measured, newScenario, type RunSample, type Scenario } from './results.js';
-import { SYSTEMS, startSystem, type Cluster, type SystemName } from './systems.js';
+import { SYSTEMS, startSystem, type Cluster, type StartOptions, type SystemName } from './systems.js';
 import { sleep } from './admin.js';
 import { cpuSeconds, machineBusySeconds } from './procfs.js';
 
 /** "Quiet": everything else on the machine uses less than this many cores. */
 export const QUIET_CORES = 0.3;
 
-export const PHASES = ['cold-start', 'load', 'partitions'] as const;
+export const PHASES = ['cold-start', 'load', 'groups', 'partitions', 'failover', 'log-cleaning'] as const;
 export type Phase = (typeof PHASES)[number];
 
 export interface Sizes {
@@ -39,6 +39,17 @@ export interface Sizes {
   metadataRequests: number;
   partitionTopics: number;
   partitionsPerTopic: number;
+  /** Seconds each commits-per-s run commits for. */
+  commitSeconds: number;
+  /** Repetitions of failover-ms (each kills a leader and waits for the broker to rejoin afterwards). */
+  failoverReps: number;
+  /** MB (10^6 bytes of record values) written while the follower of catchup-mb-s is down. */
+  catchupMB: number;
+  /** Records (over compactionKeys keys) in the compacted topic; 0 = the log-cleaning phase is not run. */
+  compactionRecords: number;
+  compactionKeys: number;
+  /** Bytes of record values deleted by retention-1gb. */
+  retentionBytes: number;
 }
 
 export const QUICK: Sizes = {
@@ -57,6 +68,12 @@ export const QUICK: Sizes = {
   metadataRequests: 30,
   partitionTopics: 10,
   partitionsPerTopic: 1_000,
+  commitSeconds: 1.5,
+  failoverReps: 1,
+  catchupMB: 64,
+  compactionRecords: 0,
+  compactionKeys: 10_000,
+  retentionBytes: 0,
 };
 
 export const FULL: Sizes = {
@@ -75,6 +92,12 @@ export const FULL: Sizes = {
   metadataRequests: 100,
   partitionTopics: 10,
   partitionsPerTopic: 1_000,
+  commitSeconds: 4,
+  failoverReps: 3,
+  catchupMB: 256,
+  compactionRecords: 1_000_000,
+  compactionKeys: 10_000,
+  retentionBytes: 1_000_000_000,
 };
 
 export interface Options {
@@ -90,7 +113,7 @@ export interface Options {
 }
 
 export const USAGE = `usage: npm run bench -- [--quick] [--json FILE] [--markdown FILE] [--only PHASE,...] [--scenario NAME,...] [--system eddy|kafka] [--reps N]
-  --quick          smoke run (< 3 min): fewer records, 1 repetition, only the 50K msg/s latency rate
+  --quick          smoke run (< 3 min): fewer records, 1 repetition, only the 50K msg/s latency rate, no log-cleaning phase
   --json FILE      also write the results as JSON
   --markdown FILE  also write the report (table + targets) as markdown
   --only PHASES    run some phases: ${PHASES.join(', ')}
@@ -161,19 +184,52 @@ export class Context {
     return c;
   }
 
+  /**
+   * A fresh cluster, never kept for other phases (for broker settings of its own, or for faults that should
+   * not meet the data of earlier phases).
+   */
+  private startFresh(system: SystemName, opts: StartOptions): Promise<Cluster> {
+    const settings = Object.entries(opts.settings ?? {}).map(([k, v]) => `${k}=${v}`).join(' ');
+    this.log(`starting ${system} (3 brokers${settings ? `, ${settings}` : ''})`);
+    return startSystem(system, opts);
+  }
+
+  /**
+   * Fresh clusters of every system, started side by side (nothing is measured meanwhile). A system that fails
+   * to start is logged and left out; `failed` says why, for the scenarios' error columns.
+   */
+  async freshClusters(opts: StartOptions = {}): Promise<{ clusters: Partial<Record<SystemName, Cluster>>; failed: Partial<Record<SystemName, string>> }> {
+    // The kept clusters go while the fresh ones start (nothing is measured before both are up).
+    const stopping = this.stopAll(true);
+    const results = await Promise.allSettled(this.opts.systems.map((system) => this.startFresh(system, opts)));
+    await stopping;
+    const clusters: Partial<Record<SystemName, Cluster>> = {};
+    const failed: Partial<Record<SystemName, string>> = {};
+    results.forEach((r, i) => {
+      const system = this.opts.systems[i]!;
+      if (r.status === 'fulfilled') clusters[system] = r.value;
+      else {
+        failed[system] = `cluster did not start: ${(r.reason as Error).message.split('\n')[0]}`;
+        this.log(`${system} FAILED to start: ${(r.reason as Error).message}`);
+      }
+    });
+    return { clusters, failed };
+  }
+
   /** Keeps a cluster for later phases (quick runs) or stops it. */
-  async release(c: Cluster): Promise<void> {
-    if (this.reuseClusters) {
+  async release(c: Cluster, keep = true): Promise<void> {
+    if (this.reuseClusters && keep) {
       this.kept.set(c.system, c);
       return;
     }
     await c.stop().catch((e: unknown) => this.log(`stop ${c.system}: ${(e as Error).message}`));
   }
 
-  /** Stops the kept clusters (in parallel: nothing is measured any more). */
-  async stopAll(): Promise<void> {
-    await Promise.all([...this.kept.values()].map((c) => c.stop().catch((e: unknown) => this.log(`stop ${c.system}: ${(e as Error).message}`))));
+  /** Stops the kept clusters (in parallel: nothing is measured any more); hard: SIGKILL, their data is not needed. */
+  async stopAll(hard = false): Promise<void> {
+    const kept = [...this.kept.values()];
     this.kept.clear();
+    await Promise.all(kept.map((c) => c.stop(hard).catch((e: unknown) => this.log(`stop ${c.system}: ${(e as Error).message}`))));
   }
 
   get sizes(): Sizes {

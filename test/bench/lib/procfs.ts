@@ -78,7 +78,8 @@ export class UsageSampler {
   private peer0 = 0;
   private busy0 = 0;
   private t0 = 0;
-  private readonly clients = new Map<number, number>(); // pid -> last CPU seconds seen
+  /** pid -> CPU seconds when added and the last seen (a process that has exited keeps its last value). */
+  private readonly clients = new Map<number, { base: number; last: number }>();
 
   constructor(
     private readonly pids: () => number[],
@@ -111,15 +112,20 @@ export class UsageSampler {
   }
 
   private sampleClients(): void {
-    for (const pid of this.clients.keys()) {
-      const c = cpuSeconds(pid);
-      if (c > 0) this.clients.set(pid, c);
+    for (const [pid, c] of this.clients) {
+      const now = cpuSeconds(pid);
+      if (now > 0) c.last = now;
     }
   }
 
-  /** Counts this process (and its CPU) as a benchmark client, not as noise. */
+  /**
+   * Counts this process (its CPU from now on) as a benchmark client, not as noise: a client just spawned, or
+   * the bench process itself when it is the client.
+   */
   addClient(pid: number | undefined): void {
-    if (pid) this.clients.set(pid, cpuSeconds(pid));
+    if (!pid || this.clients.has(pid)) return;
+    const base = cpuSeconds(pid);
+    this.clients.set(pid, { base, last: base });
   }
 
   start(): this {
@@ -146,7 +152,7 @@ export class UsageSampler {
     const peerCpu = this.peerCpu() - this.peer0;
     const busy = machineBusySeconds() - this.busy0;
     let clientCpu = 0;
-    for (const c of this.clients.values()) clientCpu += c;
+    for (const c of this.clients.values()) clientCpu += c.last - c.base;
     return {
       peakRss: this.peak,
       peakAnonRss: this.peakAnon,

@@ -20,6 +20,10 @@ export const TARGETS: Target[] = [
   { label: '(e) cold start, 3 brokers', scenario: 'cold-start', text: '≤ 500 ms', check: (e) => e <= 500 },
   { label: '(f) idle RSS, 3 brokers', scenario: 'idle-rss', text: '≤ 150 MB', check: (e) => e <= 150 },
   { label: '(g) Metadata with 10K partitions', scenario: 'metadata-10k', text: '≤ 50 ms (p99)', check: (e) => e <= 50 },
+  { label: 'groups: 3-member rebalance', scenario: 'rebalance-3', text: '≤ initial delay + 100 ms (3,100 ms)', check: (e) => e <= 3100 },
+  { label: 'groups: offset commits, 1 client', scenario: 'commits-per-s', text: '≥ 20,000 commits/s', check: (e) => e >= 20_000 },
+  { label: 'groups: offset commits, 16 clients', scenario: 'commits-per-s-16-clients', text: '≥ 20,000 commits/s', check: (e) => e >= 20_000 },
+  { label: 'compaction: produce p99 during ÷ idle', scenario: 'compaction-p99', text: '≤ 2×', check: (e) => e <= 2 },
 ];
 
 export type TargetStatus = 'met' | 'not met' | 'not comparable' | 'not measured';
@@ -34,7 +38,8 @@ export interface TargetResult {
 
 function fmtNumber(x: number, unit: string): string {
   if (!Number.isFinite(x)) return '—';
-  if (unit === 'records/s' || unit === 'µs' || unit === 'MB') return Math.round(x).toLocaleString('en-US');
+  if (unit === 'records/s' || unit === 'commits/s' || unit === 'µs' || unit === 'MB') return Math.round(x).toLocaleString('en-US');
+  if (unit === 'MB/s') return x >= 100 ? Math.round(x).toLocaleString('en-US') : x.toFixed(1);
   if (unit === 'ms') return x >= 100 ? Math.round(x).toLocaleString('en-US') : x.toFixed(x >= 10 ? 1 : 2);
   return String(round(x, 2));
 }
@@ -123,6 +128,17 @@ export function markdownReport(scenarios: Scenario[], machine: Machine, header: 
     out.push('', '³ the run with the least CPU used by other processes, per system: the closest to an undisturbed machine.');
   }
 
+  const detailed = scenarios.filter((s) => s.details?.length);
+  if (detailed.length) {
+    out.push('', 'Details (medians):', '', '| scenario | value | Eddy | Kafka |', '|---|---|---:|---:|');
+    for (const s of detailed) {
+      const e = medianSample(s.runs.eddy);
+      const k = medianSample(s.runs.kafka);
+      const v = (m: RunSample | null, key: string) => (m?.extra?.[key] === undefined ? '—' : typeof m.extra[key] === 'number' ? (m.extra[key] as number).toLocaleString('en-US') : String(m.extra[key]));
+      for (const d of s.details!) out.push(`| \`${s.name}\` | ${d.label} | ${v(e, d.key)} | ${v(k, d.key)} |`);
+    }
+  }
+
   out.push('', '### Targets (Eddy)', '', '| target | goal | measured (median) | status |', '|---|---|---|---|');
   for (const t of targetResults(scenarios)) out.push(`| ${t.target} | ${t.goal} | ${t.measured} | ${t.status === 'met' ? '**met**' : t.status} |`);
   out.push('', `Machine: ${machine.summary}`);
@@ -147,6 +163,7 @@ export function scenariosFromJson(doc: { scenarios: Record<string, any>[] }): Sc
       errors: j.errors ?? {},
       ...(rowNote ? { note: rowNote } : {}),
       ...(eddyNote ? { eddyNote } : {}),
+      ...(j.details ? { details: j.details } : {}),
     };
   });
 }
@@ -176,6 +193,7 @@ export function jsonReport(scenarios: Scenario[], machine: Machine, meta: Record
         higherIsBetter: s.higherIsBetter,
         ...(Object.keys(s.skipped).length ? { skipped: s.skipped } : {}),
         ...(Object.keys(s.errors).length ? { errors: s.errors } : {}),
+        ...(s.details ? { details: s.details } : {}),
         detail: {
           eddy: e ? { median: e, quietest: quietestRun(s.runs.eddy), runs: s.runs.eddy } : null,
           kafka: k ? { median: k, quietest: quietestRun(s.runs.kafka), runs: s.runs.kafka } : null,

@@ -51,6 +51,8 @@ export interface Scenario {
   note?: string;
   /** Caveat for Eddy's numbers (e.g. "no replication yet — not comparable"). */
   eddyNote?: string;
+  /** Extra values (keys of RunSample.extra) the report lists under the table, Eddy next to Kafka. */
+  details?: { key: string; label: string }[];
 }
 
 export function newScenario(s: Pick<Scenario, 'name' | 'title' | 'client' | 'unit' | 'higherIsBetter'> & { note?: string; eddyNote?: string }): Scenario {
