@@ -4,7 +4,7 @@
 import { app, dialog, MessageChannelMain, type BrowserWindow } from 'electron';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseHeadlessArgs } from './cli/args.js';
+import { eddyArgsOnly, parseHeadlessArgs } from './cli/args.js';
 import { UI_PORT_MESSAGE } from './contract/ui-api.js';
 import { startApp, type RunningApp } from './gui/start.js';
 import { serveContractOnPort } from './ipc/serve-port.js';
@@ -18,7 +18,7 @@ let window: BrowserWindow | null = null;
 async function startElectronApp(): Promise<void> {
   try {
     // Unpackaged, argv is [electron, appPath, ...flags]; packaged, [app, ...flags]. The same flags as `eddy`.
-    const parsed = parseHeadlessArgs(process.argv.slice(app.isPackaged ? 1 : 2));
+    const parsed = parseHeadlessArgs(eddyArgsOnly(process.argv.slice(1)));
     if (parsed.kind !== 'run') {
       app.quit();
       return;

@@ -83,3 +83,24 @@ export function parseHeadlessArgs(argv: string[]): ParsedArgs {
   const uiPort = v['no-ui'] ? null : intFlag('ui-port', v['ui-port'], DEFAULT_UI_PORT, 0, 65535);
   return { kind: 'run', options: { brokers, port, host, dataDir, uiPort, given: { brokers: v.brokers !== undefined, port: v.port !== undefined } } };
 }
+
+const VALUE_FLAGS = new Set(['--brokers', '--port', '--host', '--data-dir', '--ui-port']);
+const BOOLEAN_FLAGS = new Set(['--no-ui', '--help', '-h', '--version', '-v']);
+
+/**
+ * Eddy's own flags out of an Electron command line, which also carries Chromium switches (`--no-sandbox`,
+ * `--remote-debugging-port=…`) and, unpackaged, the app path: those belong to Electron, not to the cluster.
+ */
+export function eddyArgsOnly(argv: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const name = a.includes('=') ? a.slice(0, a.indexOf('=')) : a;
+    if (BOOLEAN_FLAGS.has(a)) out.push(a);
+    else if (VALUE_FLAGS.has(name)) {
+      out.push(a);
+      if (name === a && i + 1 < argv.length) out.push(argv[++i]!);
+    }
+  }
+  return out;
+}

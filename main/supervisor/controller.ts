@@ -126,14 +126,14 @@ export class Controller implements ControllerApi {
   }
 
   /** Durably appends records, applies them, and pushes them to every live broker. */
-  private async append(records: MetadataRecord[]): Promise<void> {
+  private async append(records: MetadataRecord[], liveness?: MetadataDelta['liveness']): Promise<void> {
     if (records.length === 0) return;
     let last: Promise<boolean> | undefined;
     for (const r of records) last = this.log.put(this.nextOffset++, r);
     await last;
     for (const r of records) this.image.apply(r);
     this.image.offset = this.nextOffset - 1;
-    await this.publish({ offset: this.image.offset, records });
+    await this.publish({ offset: this.image.offset, records, ...(liveness ? { liveness } : {}) });
     this.onChange?.(records);
   }
 
@@ -203,8 +203,12 @@ export class Controller implements ControllerApi {
     const wasLive = this.image.liveBrokers.delete(brokerId);
     this.fenced.add(brokerId);
     if (wasLive) this.event('broker-fenced', `broker ${brokerId} ${why}`, brokerId);
-    await this.publish({ offset: this.image.offset, records: [], liveness: [{ brokerId, alive: false }] });
-    await this.append(this.electionsOnFence(brokerId));
+    // The broker's death and the new leaders go out in one delta (as Kafka's controller elects in the same change):
+    // brokers never see its partitions leaderless in between.
+    const liveness = [{ brokerId, alive: false }];
+    const elections = this.electionsOnFence(brokerId);
+    if (elections.length > 0) await this.append(elections, liveness);
+    else await this.publish({ offset: this.image.offset, records: [], liveness });
   }
 
   brokerHeartbeat(brokerId: number): Promise<void> {

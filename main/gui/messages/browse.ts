@@ -18,7 +18,7 @@ const DEFAULT_VALUE_BYTES = 16 * 1024;
 const DEFAULT_BUDGET_MS = 3_000;
 
 interface Item {
-  message: MessageRecord;
+  record: FetchedRecord;
   match: boolean;
 }
 
@@ -28,8 +28,9 @@ interface PartitionState {
   pos: number;
   start: number;
   end: number;
-  /** Read but not yet taken, in the order they are taken. */
+  /** Read but not yet taken, in the order they are taken, from `head` on (no shift(): buffers hold ~26k records). */
   buffer: Item[];
+  head: number;
   failures: number;
 }
 
@@ -119,10 +120,12 @@ export class Browser {
       start: range.start.get(pkey(query.topic, p)) ?? 0,
       end: range.end.get(pkey(query.topic, p)) ?? 0,
       buffer: [],
+      head: 0,
       failures: 0,
     }));
     const forward = direction === 'forward';
-    const exhausted = (s: PartitionState) => s.buffer.length === 0 && (forward ? s.pos >= s.end : s.pos <= s.start);
+    const buffered = (s: PartitionState) => s.buffer.length - s.head;
+    const exhausted = (s: PartitionState) => buffered(s) === 0 && (forward ? s.pos >= s.end : s.pos <= s.start);
     const sandbox = query.filter?.expression ? this.filters.get(query.filter.expression) : null;
     const messages: MessageRecord[] = [];
     let scanned = 0;
@@ -170,33 +173,45 @@ export class Browser {
       }
       s.failures = 0;
       const matches = await this.matches(query, got, sandbox);
-      for (let i = 0; i < got.length; i++) s.buffer.push({ message: toMessage(query.topic, got[i]!, maxValueBytes), match: matches[i]! });
+      // Converted for the UI (base64, truncation) only when taken and matching.
+      s.buffer = got.map((record, i) => ({ record, match: matches[i]! }));
+      s.head = 0;
     };
 
     while (messages.length < limit) {
-      if (Date.now() - started > budget) {
+      if ((scanned & 255) === 0 && Date.now() - started > budget) {
         timedOut = true;
         break;
       }
-      const active = states.filter((s) => !exhausted(s));
-      if (active.length === 0) break;
-      const empty = active.filter((s) => s.buffer.length === 0);
-      if (empty.length) {
-        await Promise.all(empty.map((s) => fill(s)));
-        // Merge only once every partition still in play has its next record at hand (or has none left).
-        continue;
-      }
-      // Take the earliest (forward) or latest (backward) record among the partitions' next ones.
-      let best = active[0]!;
-      for (const s of active) {
-        const a = s.buffer[0]!.message;
-        const b = best.buffer[0]!.message;
+      // Take the earliest (forward) or latest (backward) record among the partitions' next ones; merge only once every
+      // partition still in play has its next record at hand (or has none left). No allocation per record.
+      let best: PartitionState | null = null;
+      let active = false;
+      let needFill = false;
+      for (const s of states) {
+        if (exhausted(s)) continue;
+        active = true;
+        if (buffered(s) === 0) {
+          needFill = true;
+          continue;
+        }
+        if (!best) {
+          best = s;
+          continue;
+        }
+        const a = s.buffer[s.head]!.record;
+        const b = best.buffer[best.head]!.record;
         if (forward ? a.timestamp < b.timestamp || (a.timestamp === b.timestamp && a.partition < b.partition) : a.timestamp > b.timestamp || (a.timestamp === b.timestamp && a.partition > b.partition)) best = s;
       }
-      const item = best.buffer.shift()!;
-      best.pos = forward ? item.message.offset + 1 : item.message.offset;
+      if (!active) break;
+      if (needFill || !best) {
+        await Promise.all(states.filter((s) => !exhausted(s) && buffered(s) === 0).map((s) => fill(s)));
+        continue;
+      }
+      const item = best.buffer[best.head++]!;
+      best.pos = forward ? item.record.offset + 1 : item.record.offset;
       scanned++;
-      if (item.match) messages.push(item.message);
+      if (item.match) messages.push(toMessage(query.topic, item.record, maxValueBytes));
     }
     return {
       messages,

@@ -45,7 +45,14 @@ export class ReplicaFetcher {
     private readonly brokerId: number,
     private readonly links: PeerLinks,
     private readonly log: Logger,
-  ) {}
+    replicaLagTimeMaxMs = 30_000,
+  ) {
+    // A fetch lost on a cut or lossy link is given up after this long; well inside replica.lag.time.max.ms, so a
+    // follower whose link healed fetches again before the leader drops it from the ISR.
+    this.requestTimeoutMs = Math.min(REPLICA_FETCH_WAIT_MAX_MS + 5000, Math.max(REPLICA_FETCH_WAIT_MAX_MS + 500, Math.floor(replicaLagTimeMaxMs / 3)));
+  }
+
+  private readonly requestTimeoutMs: number;
 
   add(p: Partition): void {
     this.partitions.add(p);
@@ -100,7 +107,7 @@ export class ReplicaFetcher {
         };
         let res: ReplicaFetchResponse;
         try {
-          res = await this.links.request<ReplicaFetchResponse>(this.leaderId, 'replicaFetch', req, REPLICA_FETCH_WAIT_MAX_MS + 5000);
+          res = await this.links.request<ReplicaFetchResponse>(this.leaderId, 'replicaFetch', req, this.requestTimeoutMs);
         } catch (e) {
           this.log.debug(`fetch from broker ${this.leaderId} failed: ${(e as Error).message}`);
           await this.sleep(BACKOFF_MS);

@@ -210,7 +210,7 @@ export class ReplicaManager implements PartitionHost {
     for (const [leaderId, f] of this.fetchers) if (leaderId !== p.leader) f.remove(p);
     if (p.isLeader || p.leader < 0) return;
     let f = this.fetchers.get(p.leader);
-    if (!f) this.fetchers.set(p.leader, (f = new ReplicaFetcher(p.leader, this.brokerId, this.opts.links, this.log)));
+    if (!f) this.fetchers.set(p.leader, (f = new ReplicaFetcher(p.leader, this.brokerId, this.opts.links, this.log, this.replicaLagTimeMaxMs)));
     f.add(p);
   }
 

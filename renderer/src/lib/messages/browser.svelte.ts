@@ -5,6 +5,8 @@ import { call } from '../api/index.js';
 
 /** Loaded rows kept at most: live tail drops the oldest beyond this. */
 export const MAX_ROWS = 200_000;
+/** Records one tail() round trip may bring. */
+const TAIL_LIMIT = 2000;
 const TAIL_WAIT_MS = 2_000;
 
 export function recordKey(m: { partition: number; offset: number }): string {
@@ -100,7 +102,8 @@ export class MessageBrowser {
     this.loading = false;
     this.error = null;
     this.#arrivals = [];
-    const tailQuery: BrowseQuery = { ...this.query, start: { kind: 'latest' }, direction: 'forward' };
+    // The page's limit (e.g. 100) would cap a busy topic's tail at one page per round trip: take up to TAIL_LIMIT.
+    const tailQuery: BrowseQuery = { ...this.query, start: { kind: 'latest' }, direction: 'forward', limit: Math.max(this.query.limit ?? 0, TAIL_LIMIT) };
     try {
       let cursor = this.#tailCursor ?? (this.query.direction === 'forward' ? this.cursor : this.#afterRows());
       if (!cursor) {
