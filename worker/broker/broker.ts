@@ -59,7 +59,10 @@ export class Broker implements BrokerContext, BrokerControlApi {
     this.controller = new ControllerLink(opts.controller);
     this.log = createLogger(`broker ${opts.brokerId}`);
     this.logDir = join(opts.dataDir, `broker-${opts.brokerId}`);
-    this.store = new FaultyLogStore(new LmdbLogStore(this.logDir));
+    const flushMs = opts.settings['log.flush.interval.ms'];
+    this.store = new FaultyLogStore(
+      new LmdbLogStore(this.logDir, { syncEveryCommit: opts.settings['log.flush.interval.messages'] === 1, ...(flushMs !== undefined ? { syncIntervalMs: flushMs } : {}) }),
+    );
     this.pauseFlag = new Int32Array(opts.pauseFlag);
     this.metadata.setStaticDefaults({ ...opts.settings });
     this.links = new PeerLinks(async (from, method, body) => {

@@ -178,6 +178,13 @@ export interface BrokerSettings {
   'group.consumer.max.size': number;
   /** Server-side assignors for KIP-848 groups, the first being the default. */
   'group.consumer.assignors': string[];
+  /**
+   * 1 = fsync every log commit. Unset (Kafka's default: never) = no fsync per write; acknowledged records are in
+   * the OS page cache (safe from a process kill) and a background sync flushes them at least every
+   * `log.flush.interval.ms` (Eddy: 1000 ms when unset). Broker-wide: one LMDB environment holds all of a broker's logs.
+   */
+  'log.flush.interval.messages'?: number;
+  'log.flush.interval.ms'?: number;
 }
 
 export const DEFAULT_BROKER_SETTINGS: BrokerSettings = {

@@ -1,5 +1,13 @@
 // Partition logs in one LMDB environment per broker (DESIGN §3). Batches are stored exactly as they will be
 // served, keyed by [partition local id, base offset] so a cursor walks a partition in offset order.
+//
+// Every write is a synchronous LMDB transaction on the broker's own thread: when it returns, the batch is in the
+// data file (the OS page cache), so a process kill cannot lose it, and the caller may acknowledge. lmdb-js's
+// asynchronous writes hand each transaction to a writer thread and fsync it in the background: measured here,
+// 0.7 ms and ~480 µs of CPU per commit, against ~25 µs and ~30 µs for a synchronous commit without fsync - a
+// 3-replica acks=all produce commits three times. Flushing to the disk follows Kafka's model (no fsync per write:
+// replication and the OS write back) with a background sync every `syncIntervalMs` that bounds what an OS crash
+// can take; `log.flush.interval.messages=1` asks for an fsync in every commit instead.
 import { open, type Database, type RootDatabase } from 'lmdb';
 import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,6 +27,20 @@ interface PartitionRecord {
   tombstoneHorizon?: number | null;
 }
 
+export interface LmdbLogStoreOptions {
+  /** fsync inside every commit (Kafka's log.flush.interval.messages=1); otherwise the background sync below. */
+  syncEveryCommit?: boolean;
+  /** How often the OS's copy of the data file is flushed to the disk when commits do not fsync. */
+  syncIntervalMs?: number;
+}
+
+const DEFAULT_SYNC_INTERVAL_MS = 1000;
+
+/** mdb_env_sync on lmdb-js's thread pool (the method exists on the root database, its typings omit it). */
+function syncToDisk(env: RootDatabase): Promise<void> {
+  return new Promise((resolve) => (env as unknown as { sync(done: (error?: Error) => void): void }).sync(() => resolve()));
+}
+
 export class LmdbLogStore implements LogStore {
   private readonly env: RootDatabase;
   private readonly batches: Database<Buffer, [number, number]>;
@@ -31,9 +53,13 @@ export class LmdbLogStore implements LogStore {
   private nextLocalId: number;
   private readonly localIds = new Map<string, number>();
 
-  constructor(path: string) {
+  private readonly syncTimer: NodeJS.Timeout | null;
+
+  constructor(path: string, options: LmdbLogStoreOptions = {}) {
     mkdirSync(path, { recursive: true });
-    this.env = open({ path, maxDbs: 8 });
+    const syncEveryCommit = options.syncEveryCommit === true;
+    // overlappingSync is lmdb-js's asynchronous-commit scheme; synchronous transactions do not use it.
+    this.env = open({ path, maxDbs: 8, overlappingSync: false, noSync: !syncEveryCommit });
     this.batches = this.env.openDB({ name: 'batches', encoding: 'binary' });
     this.timeIndex = this.env.openDB({ name: 'timeindex' });
     this.partitionDb = this.env.openDB({ name: 'partitions' });
@@ -43,11 +69,25 @@ export class LmdbLogStore implements LogStore {
     this.path = path;
     this.nextLocalId = this.meta.get('nextLocalId') ?? 1;
     for (const { key, value } of this.partitionDb.getRange()) this.localIds.set(`${value.topicId}:${value.partition}`, key);
+    this.syncTimer = syncEveryCommit ? null : setInterval(() => void syncToDisk(this.env), options.syncIntervalMs ?? DEFAULT_SYNC_INTERVAL_MS);
+    this.syncTimer?.unref();
+  }
+
+  /**
+   * Runs `body` as one synchronous transaction: committed (or rolled back, on a throw) when this returns. The
+   * promise only carries the outcome to callers written against the asynchronous LogStore interface.
+   */
+  private write<T>(body: () => T): Promise<T> {
+    try {
+      return Promise.resolve(this.env.transactionSync(body));
+    } catch (e) {
+      return Promise.reject(e as Error);
+    }
   }
 
   partitions(): StoredPartitionState[] {
     const out: StoredPartitionState[] = [];
-    for (const { key, value } of this.partitionDb.getRange()) out.push(this.stateOf(key, this.records.get(key) ?? value));
+    for (const { key, value } of this.partitionDb.getRange()) out.push(this.stateOf(key, value));
     return out;
   }
 
@@ -74,38 +114,24 @@ export class LmdbLogStore implements LogStore {
     };
   }
 
-  /**
-   * Each partition's record as last written. lmdb-js shows an asynchronous put to reads only once it commits, so a
-   * read-modify-write from the database would start from a stale record and undo an earlier write that is still
-   * pending (a new partition's first epoch, an epoch written in the same turn as a high watermark). Every writer
-   * builds the next record from here when it issues the write; writes apply in the order issued.
-   */
-  private readonly records = new Map<number, PartitionRecord>();
-
+  /** The partition's record as committed (writes are synchronous, so a read-modify-write never sees a stale one). */
   private record(localId: number): PartitionRecord | undefined {
-    return this.records.get(localId) ?? this.partitionDb.get(localId);
+    return this.partitionDb.get(localId);
   }
 
-  /** Records the next version now; the put (or, inside a transaction callback, `write`) makes it durable. */
-  private nextRecord(localId: number, rec: PartitionRecord): PartitionRecord {
-    this.records.set(localId, rec);
-    return rec;
-  }
-
-  private putMeta(localId: number, meta: PartitionMetaUpdate, extra: Partial<PartitionRecord> = {}): Promise<boolean> | null {
-    let last: Promise<boolean> | null = null;
-    for (const seg of meta.segments ?? []) last = this.segmentDb.put([localId, seg.baseOffset], seg);
+  /** Inside a transaction: the segment records and the partition record changes of `meta`. */
+  private putMeta(localId: number, meta: PartitionMetaUpdate, extra: Partial<PartitionRecord> = {}): void {
+    for (const seg of meta.segments ?? []) this.segmentDb.putSync([localId, seg.baseOffset], seg);
     if (meta.epochs || meta.highWatermark !== undefined || meta.cleanedOffset !== undefined || meta.tombstoneHorizon !== undefined || Object.keys(extra).length > 0) {
       const rec = this.record(localId);
-      if (!rec) return last;
+      if (!rec) return;
       const next: PartitionRecord = { ...rec, ...extra };
       if (meta.epochs) next.epochs = meta.epochs;
       if (meta.highWatermark !== undefined) next.highWatermark = meta.highWatermark;
       if (meta.cleanedOffset !== undefined) next.cleanedOffset = meta.cleanedOffset;
       if (meta.tombstoneHorizon !== undefined) next.tombstoneHorizon = meta.tombstoneHorizon;
-      last = this.partitionDb.put(localId, this.nextRecord(localId, next));
+      this.partitionDb.putSync(localId, next);
     }
-    return last;
   }
 
   createPartition(topicId: string, partition: number): { state: StoredPartitionState; durable: Promise<void> } {
@@ -115,34 +141,36 @@ export class LmdbLogStore implements LogStore {
     const localId = this.nextLocalId++;
     this.localIds.set(`${topicId}:${partition}`, localId);
     const rec: PartitionRecord = { topicId, partition, logStartOffset: 0, logEndFloor: 0 };
-    this.meta.put('nextLocalId', this.nextLocalId);
-    const durable = this.partitionDb.put(localId, this.nextRecord(localId, rec)).then(() => undefined);
+    const durable = this.write(() => {
+      this.meta.putSync('nextLocalId', this.nextLocalId);
+      this.partitionDb.putSync(localId, rec);
+    });
     return { state: { localId, topicId, partition, logStartOffset: 0, logEndOffset: 0, maxTimestamp: -1, epochs: [], highWatermark: 0, cleanedOffset: 0, tombstoneHorizon: null }, durable };
   }
 
   async deletePartition(localId: number): Promise<void> {
     // Removal is one transaction; topics on a local cluster are small enough that slicing is not needed yet.
-    await this.env.transaction(() => {
-      for (const key of this.batches.getKeys({ start: [localId], end: [localId + 1] })) this.batches.remove(key);
-      for (const key of this.timeIndex.getKeys({ start: [localId], end: [localId + 1] })) this.timeIndex.remove(key);
-      for (const key of this.producerDb.getKeys({ start: [localId], end: [localId + 1] })) this.producerDb.remove(key);
-      for (const key of this.segmentDb.getKeys({ start: [localId], end: [localId + 1] })) this.segmentDb.remove(key);
-      this.partitionDb.remove(localId);
+    await this.write(() => {
+      this.removeAll(localId);
+      this.partitionDb.removeSync(localId);
     });
-    this.records.delete(localId);
     for (const [k, v] of this.localIds) if (v === localId) this.localIds.delete(k);
   }
 
-  append(localId: number, batches: AppendBatch[], producers: ProducerEntry[], newMaxTimestamp: number | null, meta?: PartitionMetaUpdate): Promise<void> {
-    // Every put below is issued in the same event turn, so lmdb-js commits them in one transaction;
-    // the last promise resolves once that transaction is committed and flushed.
-    let last: Promise<boolean> | undefined = (meta && this.putMeta(localId, meta)) || undefined;
-    for (const b of batches) last = this.batches.put([localId, b.baseOffset], b.bytes);
-    for (const p of producers) last = this.producerDb.put([localId, p.producerId], p);
-    if (newMaxTimestamp !== null && batches.length > 0) {
-      last = this.timeIndex.put([localId, newMaxTimestamp], batches[0]!.baseOffset);
+  /** Inside a transaction: every batch, time-index entry, producer state and segment record of a partition. */
+  private removeAll(localId: number): void {
+    for (const db of [this.batches, this.timeIndex, this.producerDb, this.segmentDb] as Database<unknown, [number, number]>[]) {
+      for (const key of db.getKeys({ start: [localId], end: [localId + 1] })) db.removeSync(key);
     }
-    return last ? last.then(() => undefined) : Promise.resolve();
+  }
+
+  append(localId: number, batches: AppendBatch[], producers: ProducerEntry[], newMaxTimestamp: number | null, meta?: PartitionMetaUpdate): Promise<void> {
+    return this.write(() => {
+      if (meta) this.putMeta(localId, meta);
+      for (const b of batches) this.batches.putSync([localId, b.baseOffset], b.bytes);
+      for (const p of producers) this.producerDb.putSync([localId, p.producerId], p);
+      if (newMaxTimestamp !== null && batches.length > 0) this.timeIndex.putSync([localId, newMaxTimestamp], batches[0]!.baseOffset);
+    });
   }
 
   read(localId: number, fromOffset: number, endOffset: number, maxBytes: number): StoredBatch[] {
@@ -175,24 +203,24 @@ export class LmdbLogStore implements LogStore {
     const rec = this.record(localId);
     if (!rec || offset <= rec.logStartOffset) return;
     const state = this.stateOf(localId, rec);
-    const next = this.nextRecord(localId, { ...rec, logStartOffset: offset, logEndFloor: Math.max(state.logEndOffset, offset) });
-    await this.env.transaction(() => {
+    const next: PartitionRecord = { ...rec, logStartOffset: offset, logEndFloor: Math.max(state.logEndOffset, offset) };
+    await this.write(() => {
       // Segments wholly below the new start go now; their batches are removed in slices (deleteBelow).
       for (const { key, value } of this.segmentDb.getRange({ start: [localId, -Infinity], end: [localId, offset] })) {
-        if (value.endOffset <= offset && value.endOffset < state.logEndOffset) this.segmentDb.remove(key);
+        if (value.endOffset <= offset && value.endOffset < state.logEndOffset) this.segmentDb.removeSync(key);
       }
-      this.partitionDb.put(localId, next);
+      this.partitionDb.putSync(localId, next);
     });
   }
 
   async deleteBelow(localId: number, offset: number, limit: number): Promise<number> {
     let removed = 0;
-    await this.env.transaction(() => {
+    await this.write(() => {
       for (const { key, value } of this.batches.getRange({ start: [localId, -Infinity], end: [localId, offset] })) {
         if (removed >= limit) break;
         // A batch straddling the start stays (it is served; clients skip the records below the start).
         if (key[1] + value.readInt32BE(LAST_OFFSET_DELTA_AT) >= offset) continue;
-        this.batches.remove(key);
+        this.batches.removeSync(key);
         removed++;
       }
       if (removed < limit) {
@@ -202,11 +230,11 @@ export class LmdbLogStore implements LogStore {
         let covering: [number, number] | null = null;
         for (const { key, value } of this.timeIndex.getRange({ start: [localId, -Infinity], end: [localId, Infinity] })) {
           if (value < offset) {
-            this.timeIndex.remove(key);
+            this.timeIndex.removeSync(key);
             covering = key as [number, number];
           }
         }
-        if (covering) this.timeIndex.put(covering, offset);
+        if (covering) this.timeIndex.putSync(covering, offset);
       }
     });
     return removed;
@@ -217,10 +245,10 @@ export class LmdbLogStore implements LogStore {
   }
 
   async replaceBatches(localId: number, from: number, to: number, batches: { baseOffset: number; bytes: Buffer }[], meta: PartitionMetaUpdate): Promise<void> {
-    await this.env.transaction(() => {
+    await this.write(() => {
       const keep = new Set(batches.map((b) => b.baseOffset));
-      for (const key of this.batches.getKeys({ start: [localId, from], end: [localId, to] })) if (!keep.has(key[1])) this.batches.remove(key);
-      for (const b of batches) this.batches.put([localId, b.baseOffset], b.bytes);
+      for (const key of this.batches.getKeys({ start: [localId, from], end: [localId, to] })) if (!keep.has(key[1])) this.batches.removeSync(key);
+      for (const b of batches) this.batches.putSync([localId, b.baseOffset], b.bytes);
       this.putMeta(localId, meta);
     });
   }
@@ -249,47 +277,46 @@ export class LmdbLogStore implements LogStore {
     }
     const rec = this.record(localId);
     const next = rec
-      ? this.nextRecord(localId, {
+      ? {
           ...rec,
           logEndFloor: Math.min(rec.logEndFloor, end),
           epochs: meta.epochs ?? rec.epochs ?? [],
           highWatermark: Math.min(meta.highWatermark ?? rec.highWatermark ?? 0, end),
-        })
+        }
       : undefined;
-    await this.env.transaction(() => {
-      for (const key of this.batches.getKeys({ start: [localId, end], end: [localId, Infinity] })) this.batches.remove(key);
+    await this.write(() => {
+      for (const key of this.batches.getKeys({ start: [localId, end], end: [localId, Infinity] })) this.batches.removeSync(key);
       for (const { key, value } of this.timeIndex.getRange({ start: [localId, -Infinity], end: [localId, Infinity] })) {
-        if (value >= end) this.timeIndex.remove(key);
+        if (value >= end) this.timeIndex.removeSync(key);
       }
-      for (const key of this.producerDb.getKeys({ start: [localId], end: [localId + 1] })) this.producerDb.remove(key);
-      for (const p of producers) this.producerDb.put([localId, p.producerId], p);
+      for (const key of this.producerDb.getKeys({ start: [localId], end: [localId + 1] })) this.producerDb.removeSync(key);
+      for (const p of producers) this.producerDb.putSync([localId, p.producerId], p);
       for (const { key, value } of this.segmentDb.getRange({ start: [localId, -Infinity], end: [localId, Infinity] })) {
-        if (key[1] >= end && key[1] > 0) this.segmentDb.remove(key);
-        else if (value.endOffset > end) this.segmentDb.put(key, { ...value, endOffset: end });
+        if (key[1] >= end && key[1] > 0) this.segmentDb.removeSync(key);
+        else if (value.endOffset > end) this.segmentDb.putSync(key, { ...value, endOffset: end });
       }
-      if (next) this.partitionDb.put(localId, next);
+      if (next) this.partitionDb.putSync(localId, next);
     });
     return end;
   }
 
-  async updateMeta(localId: number, meta: PartitionMetaUpdate): Promise<void> {
-    await this.putMeta(localId, meta);
+  updateMeta(localId: number, meta: PartitionMetaUpdate): Promise<void> {
+    return this.write(() => this.putMeta(localId, meta));
   }
 
   async resetTo(localId: number, offset: number): Promise<void> {
     const rec = this.record(localId);
-    const next = rec ? this.nextRecord(localId, { ...rec, logStartOffset: offset, logEndFloor: offset, epochs: [], highWatermark: offset, cleanedOffset: offset }) : undefined;
-    await this.env.transaction(() => {
-      for (const key of this.batches.getKeys({ start: [localId], end: [localId + 1] })) this.batches.remove(key);
-      for (const key of this.timeIndex.getKeys({ start: [localId], end: [localId + 1] })) this.timeIndex.remove(key);
-      for (const key of this.producerDb.getKeys({ start: [localId], end: [localId + 1] })) this.producerDb.remove(key);
-      for (const key of this.segmentDb.getKeys({ start: [localId], end: [localId + 1] })) this.segmentDb.remove(key);
-      if (next) this.partitionDb.put(localId, next);
+    const next: PartitionRecord | undefined = rec ? { ...rec, logStartOffset: offset, logEndFloor: offset, epochs: [], highWatermark: offset, cleanedOffset: offset } : undefined;
+    await this.write(() => {
+      this.removeAll(localId);
+      if (next) this.partitionDb.putSync(localId, next);
     });
   }
 
   async close(): Promise<void> {
-    await this.env.flushed;
+    if (this.syncTimer) clearInterval(this.syncTimer);
+    // A clean stop leaves everything on the disk, whatever the sync policy.
+    await syncToDisk(this.env);
     await this.env.close();
   }
 }

@@ -89,8 +89,9 @@ export interface LogStore {
   /** Removes a partition and all its data. */
   deletePartition(localId: number): Promise<void>;
   /**
-   * Appends batches (offsets already assigned, in order) and producer states in one durable transaction.
-   * Resolves once committed to disk; rejects on an I/O failure, in which case nothing of it was stored.
+   * Appends batches (offsets already assigned, in order) and producer states in one transaction. Resolves once it
+   * is committed (in the data file: a process kill cannot lose it; when it reaches the disk is the store's flush
+   * policy); rejects on an I/O failure, in which case nothing of it was stored.
    */
   append(localId: number, batches: AppendBatch[], producers: ProducerEntry[], newMaxTimestamp: number | null, meta?: PartitionMetaUpdate): Promise<void>;
   /**

@@ -77,6 +77,13 @@ interface FollowerState {
   lastFetchMs: number;
   /** The leader's log end when this follower fetched last. */
   lastFetchLeaderLogEndOffset: number;
+  /** The high watermark and log start last sent to this follower (replica fetch responses leave unchanged partitions out). */
+  sentHighWatermark: number;
+  sentLogStartOffset: number;
+}
+
+function newFollowerState(logEndOffset: number, lastCaughtUpMs: number, now: number): FollowerState {
+  return { logEndOffset, lastCaughtUpMs, lastFetchMs: now, lastFetchLeaderLogEndOffset: -1, sentHighWatermark: -1, sentLogStartOffset: -1 };
 }
 
 interface HighWatermarkWaiter {
@@ -109,6 +116,7 @@ export class Partition {
   private commitTail: Promise<void> = Promise.resolve();
   private readonly producers = new Map<number, ProducerEntry>();
   private readonly waiters = new Set<() => void>();
+  private readonly logEndWaiters = new Set<() => void>();
   /** Commit of each recent producer batch still in flight, so a retry is acknowledged only once it is durable. */
   private readonly pendingCommits = new WeakMap<ProducerBatch, Promise<void>>();
   private readonly followers = new Map<number, FollowerState>();
@@ -221,7 +229,8 @@ export class Partition {
     this.followers.clear();
     for (const r of this.replicas) {
       if (r === this.host.brokerId) continue;
-      this.followers.set(r, { logEndOffset: this.isr.includes(r) ? this.highWatermark : -1, lastCaughtUpMs: this.isr.includes(r) ? now : 0, lastFetchMs: now, lastFetchLeaderLogEndOffset: -1 });
+      const inSync = this.isr.includes(r);
+      this.followers.set(r, newFollowerState(inSync ? this.highWatermark : -1, inSync ? now : 0, now));
     }
   }
 
@@ -375,7 +384,23 @@ export class Partition {
     }
     const now = this.host.now();
     if (now - this.lastHwCheckpoint >= HW_CHECKPOINT_INTERVAL_MS) this.checkpointHighWatermark(now);
-    this.wakeAll();
+    // Followers read up to the log end, so a moved high watermark is news only for consumers (as in Kafka, where
+    // it completes delayed consumer fetches, not follower ones); followers learn it with their next response.
+    for (const w of [...this.waiters]) w();
+  }
+
+  /**
+   * Whether a replica fetch response must carry this partition for `followerId` although it brings no records:
+   * its high watermark or log start moved since the last response that did (or `full`: that response may be lost).
+   * Records what is being sent.
+   */
+  takeFollowerNews(followerId: number, full: boolean): boolean {
+    const f = this.followers.get(followerId);
+    if (!f) return true;
+    const changed = full || f.sentHighWatermark !== this.highWatermark || f.sentLogStartOffset !== this.logStartOffset;
+    f.sentHighWatermark = this.highWatermark;
+    f.sentLogStartOffset = this.logStartOffset;
+    return changed;
   }
 
   /** Kafka checkpoints the high watermark every few seconds; a restarted replica starts from it. */
@@ -512,7 +537,7 @@ export class Partition {
     }
     const now = this.host.now();
     let f = this.followers.get(followerId);
-    if (!f) this.followers.set(followerId, (f = { logEndOffset: fetchOffset, lastCaughtUpMs: 0, lastFetchMs: now, lastFetchLeaderLogEndOffset: -1 }));
+    if (!f) this.followers.set(followerId, (f = newFollowerState(fetchOffset, 0, now)));
     f.logEndOffset = fetchOffset;
     // Kafka's Replica.updateFetchState: caught up when at the leader's end now, or at least where the leader's end
     // was at its previous fetch (then it was caught up as of that fetch) - under steady writes a follower behind a
@@ -708,9 +733,16 @@ export class Partition {
     return () => this.waiters.delete(onData);
   }
 
+  /** Like `watch`, for follower fetches: not woken when only the high watermark moves. */
+  watchLogEnd(onData: () => void): () => void {
+    this.logEndWaiters.add(onData);
+    return () => this.logEndWaiters.delete(onData);
+  }
+
   /** Wakes every waiter (new data, partition gone, leadership changed). */
   wakeAll(): void {
     for (const w of [...this.waiters]) w();
+    for (const w of [...this.logEndWaiters]) w();
   }
 
   /**

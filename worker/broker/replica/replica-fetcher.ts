@@ -14,6 +14,8 @@ const BACKOFF_MS = 100;
 
 export interface ReplicaFetchRequest {
   replicaId: number;
+  /** The last response this follower received from this leader (0: none); a mismatch gets a full response. */
+  lastResponseId: number;
   maxWaitMs: number;
   maxBytes: number;
   partitions: { topicId: string; partition: number; currentLeaderEpoch: number; fetchOffset: number; lastFetchedEpoch: number; maxBytes: number }[];
@@ -31,6 +33,8 @@ export interface ReplicaFetchPartitionResponse {
 }
 
 export interface ReplicaFetchResponse {
+  responseId: number;
+  /** Only the partitions with news (records, errors, divergence, a new high watermark or log start). */
   partitions: ReplicaFetchPartitionResponse[];
 }
 
@@ -39,6 +43,7 @@ export class ReplicaFetcher {
   private running = false;
   private stopped = false;
   private wake: (() => void) | null = null;
+  private lastResponseId = 0;
 
   constructor(
     readonly leaderId: number,
@@ -94,6 +99,7 @@ export class ReplicaFetcher {
         }
         const req: ReplicaFetchRequest = {
           replicaId: this.brokerId,
+          lastResponseId: this.lastResponseId,
           maxWaitMs: REPLICA_FETCH_WAIT_MAX_MS,
           maxBytes: REPLICA_FETCH_RESPONSE_MAX_BYTES,
           partitions: parts.map((p) => ({
@@ -113,6 +119,7 @@ export class ReplicaFetcher {
           await this.sleep(BACKOFF_MS);
           continue;
         }
+        this.lastResponseId = res.responseId;
         const byKey = new Map(parts.map((p) => [`${p.topicId}:${p.index}`, p]));
         let backoff = false;
         const writes: Promise<void>[] = [];

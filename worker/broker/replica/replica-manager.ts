@@ -27,6 +27,16 @@ export interface ReplicaManagerOptions {
   cleanerBackoffMs: number;
 }
 
+interface ReplicaRead {
+  /** Null when the request named a partition this broker cannot serve (the response is an error). */
+  partition: Partition | null;
+  response: ReplicaFetchPartitionResponse;
+}
+
+function replicaError(topicId: string, partition: number, errorCode: number): ReplicaFetchPartitionResponse {
+  return { topicId, partition, errorCode, highWatermark: -1, logStartOffset: -1, logEndOffset: -1, divergingEpoch: null, records: null };
+}
+
 export class ReplicaManager implements PartitionHost {
   readonly brokerId: number;
   readonly replicaLagTimeMaxMs: number;
@@ -230,31 +240,60 @@ export class ReplicaManager implements PartitionHost {
 
   // ---- leader side of replica fetches
 
-  /** Answers a follower's fetch, waiting up to maxWaitMs for new data when there is none (long poll). */
+  /** Per follower: the id of the last replica fetch response sent to it (see ReplicaFetchRequest.lastResponseId). */
+  private readonly replicaResponses = new Map<number, number>();
+  private nextResponseId = 1;
+
+  /**
+   * Answers a follower's fetch, waiting up to maxWaitMs for new data when there is none (long poll). Like an
+   * incremental fetch session (KIP-227), the response carries only partitions with records, an error, a divergence,
+   * or a high watermark / log start the follower has not been sent yet - a follower of the 50 `__consumer_offsets`
+   * partitions would otherwise get all of them back on every produce. When the follower did not get the previous
+   * response (lost on a faulty link, timed out), it gets every partition again.
+   */
   async handleReplicaFetch(req: ReplicaFetchRequest): Promise<{ body: ReplicaFetchResponse; transfer: ArrayBuffer[] }> {
     const deadline = Date.now() + req.maxWaitMs;
     for (;;) {
-      const { partitions, bytes, anyNews } = this.readForReplica(req);
+      const read = this.readForReplica(req);
       const left = deadline - Date.now();
-      if (bytes > 0 || anyNews || left <= 0) {
-        const transfer = partitions.flatMap((p) => (p.records ? [p.records.buffer as ArrayBuffer] : []));
-        return { body: { partitions }, transfer };
-      }
+      if (read.bytes > 0 || read.anyNews || left <= 0) return this.replicaResponse(req, read.entries);
       await this.waitForAny(req, left);
     }
   }
 
-  private readForReplica(req: ReplicaFetchRequest): { partitions: ReplicaFetchPartitionResponse[]; bytes: number; anyNews: boolean } {
+  private replicaResponse(req: ReplicaFetchRequest, entries: ReplicaRead[]): { body: ReplicaFetchResponse; transfer: ArrayBuffer[] } {
+    const full = req.lastResponseId !== (this.replicaResponses.get(req.replicaId) ?? 0);
+    const partitions: ReplicaFetchPartitionResponse[] = [];
+    const transfer: ArrayBuffer[] = [];
+    for (const { response, partition } of entries) {
+      const news = response.records !== null || response.errorCode !== ErrorCode.NONE || response.divergingEpoch !== null;
+      // takeFollowerNews runs for every partition: it records what this response tells the follower.
+      if (!(partition ? partition.takeFollowerNews(req.replicaId, full) : true) && !news) continue;
+      partitions.push(response);
+      if (response.records) transfer.push(response.records.buffer as ArrayBuffer);
+    }
+    const responseId = this.nextResponseId++;
+    this.replicaResponses.set(req.replicaId, responseId);
+    return { body: { responseId, partitions }, transfer };
+  }
+
+  private readForReplica(req: ReplicaFetchRequest): { entries: ReplicaRead[]; bytes: number; anyNews: boolean } {
     let budget = req.maxBytes;
     let bytes = 0;
     let anyNews = false;
-    const partitions = req.partitions.map((rp): ReplicaFetchPartitionResponse => {
-      const base = { topicId: rp.topicId, partition: rp.partition, highWatermark: -1, logStartOffset: -1, logEndOffset: -1, divergingEpoch: null, records: null };
+    const entries: ReplicaRead[] = [];
+    for (const rp of req.partitions) {
       const p = this.get(rp.topicId, rp.partition);
-      if (!p) return { ...base, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION };
-      if (!p.isLeader) return { ...base, errorCode: ErrorCode.NOT_LEADER_OR_FOLLOWER };
-      if (rp.currentLeaderEpoch < p.leaderEpoch) return { ...base, errorCode: ErrorCode.FENCED_LEADER_EPOCH };
-      if (rp.currentLeaderEpoch > p.leaderEpoch) return { ...base, errorCode: ErrorCode.UNKNOWN_LEADER_EPOCH };
+      let errorCode: number = ErrorCode.NONE;
+      if (!p) errorCode = ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
+      else if (!p.isLeader) errorCode = ErrorCode.NOT_LEADER_OR_FOLLOWER;
+      else if (rp.currentLeaderEpoch < p.leaderEpoch) errorCode = ErrorCode.FENCED_LEADER_EPOCH;
+      else if (rp.currentLeaderEpoch > p.leaderEpoch) errorCode = ErrorCode.UNKNOWN_LEADER_EPOCH;
+      if (!p || errorCode !== ErrorCode.NONE) {
+        anyNews = true;
+        entries.push({ partition: null, response: replicaError(rp.topicId, rp.partition, errorCode) });
+        continue;
+      }
       const r = p.readForFollower(req.replicaId, rp.fetchOffset, rp.lastFetchedEpoch, Math.min(rp.maxBytes, Math.max(budget, 0)));
       // Errors and divergence are answered at once; otherwise the fetch waits for data.
       if (r.errorCode !== ErrorCode.NONE || r.divergingEpoch !== null) anyNews = true;
@@ -267,9 +306,21 @@ export class ReplicaManager implements PartitionHost {
         budget -= r.bytes;
         bytes += r.bytes;
       }
-      return { ...base, errorCode: r.errorCode, highWatermark: r.highWatermark, logStartOffset: r.logStartOffset, logEndOffset: r.logEndOffset, divergingEpoch: r.divergingEpoch, records };
-    });
-    return { partitions, bytes, anyNews };
+      entries.push({
+        partition: p,
+        response: {
+          topicId: rp.topicId,
+          partition: rp.partition,
+          errorCode: r.errorCode,
+          highWatermark: r.highWatermark,
+          logStartOffset: r.logStartOffset,
+          logEndOffset: r.logEndOffset,
+          divergingEpoch: r.divergingEpoch,
+          records,
+        },
+      });
+    }
+    return { entries, bytes, anyNews };
   }
 
   private waitForAny(req: ReplicaFetchRequest, ms: number): Promise<void> {
@@ -283,7 +334,7 @@ export class ReplicaManager implements PartitionHost {
       const timer = setTimeout(done, ms);
       for (const rp of req.partitions) {
         const p = this.get(rp.topicId, rp.partition);
-        if (p) unwatch.push(p.watch(done));
+        if (p) unwatch.push(p.watchLogEnd(done));
       }
     });
   }
