@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { LmdbLogStore } from '../../worker/broker/log/lmdb-log-store.js';
 import { cleanPartition, type CleanerConfig } from '../../worker/broker/log/cleaner.js';
+import { TailCacheBudget } from '../../worker/broker/replica/tail-cache.js';
 import { Partition, type PartitionHost } from '../../worker/broker/replica/partition.js';
 import { decodeRecordBatch, encodeRecordBatch, readBatchHeader } from '../../worker/protocol/records/record-batch.js';
 
@@ -26,6 +27,7 @@ function prng(seed: number) {
 class Host implements PartitionHost {
   readonly brokerId = BROKER;
   readonly replicaLagTimeMaxMs = 30000;
+  readonly tailCacheBudget = new TailCacheBudget(64 << 20);
   clock = 1_700_000_000_000;
   constructor(private readonly configs: Record<string, string>) {}
   now() {

@@ -10,6 +10,7 @@ import type { Logger } from '../logger.js';
 import type { PeerLinks } from '../network/peer-links.js';
 import { cleanPartition } from '../log/cleaner.js';
 import { Partition, type PartitionHost } from './partition.js';
+import { TailCacheBudget } from './tail-cache.js';
 import { ReplicaFetcher, type ReplicaFetchRequest, type ReplicaFetchResponse, type ReplicaFetchPartitionResponse } from './replica-fetcher.js';
 import { hasCleanupPolicy } from '../log/topic-policies.js';
 
@@ -27,6 +28,9 @@ export interface ReplicaManagerOptions {
   cleanerBackoffMs: number;
 }
 
+/** A partition without writes for this long drops its in-memory tail. */
+const TAIL_IDLE_MS = 10_000;
+
 interface ReplicaRead {
   /** Null when the request named a partition this broker cannot serve (the response is an error). */
   partition: Partition | null;
@@ -40,6 +44,8 @@ function replicaError(topicId: string, partition: number, errorCode: number): Re
 export class ReplicaManager implements PartitionHost {
   readonly brokerId: number;
   readonly replicaLagTimeMaxMs: number;
+  /** In-memory partition tails on this broker, at most this many bytes beyond one partition's share. */
+  readonly tailCacheBudget = new TailCacheBudget(64 << 20);
   private readonly byKey = new Map<string, Partition>();
   private readonly fetchers = new Map<number, ReplicaFetcher>();
   private readonly isrTimer: NodeJS.Timeout;
@@ -64,7 +70,11 @@ export class ReplicaManager implements PartitionHost {
     }, Math.max(50, Math.floor(opts.replicaLagTimeMaxMs / 2)));
     this.isrTimer.unref();
     this.checkpointTimer = setInterval(() => {
-      for (const p of this.byKey.values()) p.checkpointHighWatermark();
+      const now = Date.now();
+      for (const p of this.byKey.values()) {
+        p.checkpointHighWatermark(now);
+        p.trimTailCache(now, TAIL_IDLE_MS);
+      }
     }, 5000);
     this.checkpointTimer.unref();
     this.retentionTimer = setInterval(() => void this.applyRetention(), opts.retentionCheckIntervalMs);
