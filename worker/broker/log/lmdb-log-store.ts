@@ -36,6 +36,15 @@ export interface LmdbLogStoreOptions {
 
 const DEFAULT_SYNC_INTERVAL_MS = 1000;
 
+/**
+ * Page size of a new environment (an existing one keeps the size it was created with). Batches of a few to tens of
+ * KB - what producers send (the Java client's batch.size is 16 KB) - span several 4 KB pages, and once retention or
+ * compaction has freed many pages LMDB spends time proportional to its free list on each such allocation: measured
+ * here, rewriting 16 KB values after deleting 60 MB of them ran at 24 MB/s with 4 KB pages (407 MB/s fresh) and at
+ * 161 MB/s with 16 KB pages (495 MB/s fresh); 40 KB values 76 vs 245 MB/s; small values within 30 %.
+ */
+const PAGE_SIZE = 16384;
+
 /** mdb_env_sync on lmdb-js's thread pool (the method exists on the root database, its typings omit it). */
 function syncToDisk(env: RootDatabase): Promise<void> {
   return new Promise((resolve) => (env as unknown as { sync(done: (error?: Error) => void): void }).sync(() => resolve()));
@@ -59,7 +68,7 @@ export class LmdbLogStore implements LogStore {
     mkdirSync(path, { recursive: true });
     const syncEveryCommit = options.syncEveryCommit === true;
     // overlappingSync is lmdb-js's asynchronous-commit scheme; synchronous transactions do not use it.
-    this.env = open({ path, maxDbs: 8, overlappingSync: false, noSync: !syncEveryCommit });
+    this.env = open({ path, maxDbs: 8, pageSize: PAGE_SIZE, overlappingSync: false, noSync: !syncEveryCommit });
     this.batches = this.env.openDB({ name: 'batches', encoding: 'binary' });
     this.timeIndex = this.env.openDB({ name: 'timeindex' });
     this.partitionDb = this.env.openDB({ name: 'partitions' });
