@@ -348,8 +348,9 @@ export class Partition {
   private advanceLogEnd(to: number): void {
     if (to <= this.logEndOffset) return;
     this.logEndOffset = to;
+    // Consumers are woken by the high watermark (setHighWatermark, followerHighWatermark), followers by the log end.
     if (this.isLeader) this.updateHighWatermark();
-    this.wakeAll();
+    for (const w of [...this.logEndWaiters]) w();
   }
 
   /** acks=all: resolves with NONE once the ISR has everything below `offset`, or with the error that stopped it. */
@@ -665,6 +666,8 @@ export class Partition {
       this.highWatermark = hw;
       const now = this.host.now();
       if (now - this.lastHwCheckpoint >= HW_CHECKPOINT_INTERVAL_MS) this.checkpointHighWatermark(now);
+      // Consumers fetching from this follower (KIP-392) may read up to here now.
+      for (const w of [...this.waiters]) w();
     }
   }
 
@@ -754,7 +757,10 @@ export class Partition {
     return this.store.read(this.localId, offset, this.logEndOffset, maxBytes);
   }
 
-  /** Calls `onData` whenever the log end or the high watermark moves, until the returned function is called. */
+  /**
+   * For consumer fetches: calls `onData` whenever the high watermark moves (or the partition's role, start or
+   * existence changes), until the returned function is called.
+   */
   watch(onData: () => void): () => void {
     this.waiters.add(onData);
     return () => this.waiters.delete(onData);
