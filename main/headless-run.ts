@@ -57,7 +57,7 @@ export async function runHeadless(opts: HeadlessOptions): Promise<void> {
           port: opts.uiPort,
           rendererDir: dir,
           status: () => ({ clusterId: cluster().clusterId, bootstrapServers: cluster().bootstrapServers, brokers: cluster().brokerPorts().length }),
-          api: running.backend,
+          api: running.api,
         });
       } catch (e) {
         await running.stop();
