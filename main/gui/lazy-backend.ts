@@ -23,13 +23,20 @@ export class LazyBackend {
 
   /** The backend, started on first use; it answers once the local cluster's connection has been checked. */
   backend(): Promise<GuiBackend> {
-    this.starting ??= (async () => {
-      // A separate chunk: the Kafka client and the message decoders load only here.
-      const { GuiBackend } = await import('./backend.js');
-      const backend = new GuiBackend(this.opts);
-      await backend.ready();
-      return backend;
-    })();
+    if (!this.starting) {
+      const starting = (async () => {
+        // A separate chunk: the Kafka client and the message decoders load only here.
+        const { GuiBackend } = await import('./backend.js');
+        const backend = new GuiBackend(this.opts);
+        await backend.ready();
+        return backend;
+      })();
+      this.starting = starting;
+      // A failed start is not remembered: the next call tries again.
+      starting.catch(() => {
+        if (this.starting === starting) this.starting = null;
+      });
+    }
     return this.starting;
   }
 
