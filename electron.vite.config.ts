@@ -21,6 +21,9 @@ export default defineConfig({
     build: {
       target: nodeTarget,
       outDir: 'out/main',
+      // comlink is bundled (its ES build, ~10 KB): as an external dependency Node resolves its UMD CommonJS file
+      // through the ES module loader, a lexer pass, in the main thread and again in every broker worker at start-up.
+      externalizeDeps: { exclude: ['comlink'] },
       rolldownOptions: {
         input: {
           index: resolve('main/index.ts'),

@@ -1,7 +1,7 @@
 // Runs the cluster in this process until SIGINT/SIGTERM. Shared by `eddy` and by `npm start` when no
 // Electron window can open.
 import type { HeadlessOptions } from './cli/args.js';
-import { startUiServer, type UiServer } from './bridge/ui-server.js';
+import type { UiServer } from './bridge/ui-server.js';
 import { startControlServer, type ControlServer } from './bridge/control-server.js';
 import { startApp, type RunningApp } from './gui/start.js';
 import { rendererDir } from './supervisor/app-paths.js';
@@ -52,12 +52,14 @@ export async function runHeadless(opts: HeadlessOptions): Promise<void> {
       process.stderr.write('eddy: the web UI is not built (run `npm run build`); continuing without it\n');
     } else {
       try {
+        // Loaded only when a UI is served: with --no-ui the main thread never loads the server or `ws`.
+        const { startUiServer } = await import('./bridge/ui-server.js');
         ui = await startUiServer({
           host: opts.host,
           port: opts.uiPort,
           rendererDir: dir,
           status: () => ({ clusterId: cluster().clusterId, bootstrapServers: cluster().bootstrapServers, brokers: cluster().brokerPorts().length }),
-          api: running.backend,
+          api: running.api,
         });
       } catch (e) {
         await running.stop();

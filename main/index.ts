@@ -30,7 +30,7 @@ async function startElectronApp(): Promise<void> {
     return;
   }
   process.stdout.write(`bootstrap: ${running.local.cluster.bootstrapServers}\n`);
-  const backend = running.backend;
+  const api = running.api;
   window = createMainWindow(join(here, '..', 'preload', 'index.cjs'), join(here, '..', 'renderer', 'index.html'), appDataDir());
   const contents = window.webContents;
   // Each page load (and reload) gets a fresh channel: the page's scripts are listening by dom-ready.
@@ -39,7 +39,7 @@ async function startElectronApp(): Promise<void> {
     current?.close();
     const { port1, port2 } = new MessageChannelMain();
     current = port1;
-    serveContractOnPort(backend, port1);
+    serveContractOnPort(api, port1);
     contents.postMessage(UI_PORT_MESSAGE, null, [port2]);
   });
   window.on('closed', () => {

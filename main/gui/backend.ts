@@ -55,6 +55,11 @@ export interface GuiBackendOptions {
   local: LocalCluster | null;
   /** How often each connection is sampled (ms); 2 s by default. */
   sampleIntervalMs?: number;
+  /**
+   * Supervisor events from this time on show in the local timeline (ms; default: now). The app passes its start, so
+   * a backend started later (on the first contract call) still shows what happened before it.
+   */
+  eventsSince?: number;
 }
 
 export class GuiBackend implements UiApi {
@@ -67,6 +72,8 @@ export class GuiBackend implements UiApi {
   private readonly samplers = new Map<Connection, Sampler>();
   private readonly filters = new FilterCache();
   private readonly producers = new ProducerPool();
+  /** The local connection's first check (nothing to wait for without a local cluster). */
+  private readonly localChecked: Promise<void> = Promise.resolve();
 
   constructor(opts: GuiBackendOptions) {
     this.runtime = opts.runtime;
@@ -74,7 +81,7 @@ export class GuiBackend implements UiApi {
     this.settingsStore = new SettingsStore(opts.appDataDir);
     this.connections = new Connections(opts.appDataDir);
     this.connections.onAdded = (c) => {
-      const sampler = new Sampler(c, () => this.supervisorOf(c), opts.sampleIntervalMs);
+      const sampler = new Sampler(c, () => this.supervisorOf(c), opts.sampleIntervalMs, opts.eventsSince);
       this.samplers.set(c, sampler);
       sampler.start();
     };
@@ -87,13 +94,18 @@ export class GuiBackend implements UiApi {
     if (opts.local) {
       const local = opts.local;
       const conn = this.connections.addLocal(local.cluster.bootstrapServers);
-      void conn.check().catch(() => undefined);
+      this.localChecked = conn.check().catch(() => undefined);
       local.onReplaced((cluster) => {
         this.producers.forget(conn);
         void conn.repoint(cluster.bootstrapServers).then(() => conn.check().catch(() => undefined));
       });
     }
     this.connections.restore();
+  }
+
+  /** Resolves once the local cluster has answered (or failed) its first Metadata, so the first page sees its state. */
+  ready(): Promise<void> {
+    return this.localChecked;
   }
 
   async close(): Promise<void> {

@@ -41,8 +41,10 @@ export class Sampler {
     /** The local supervisor, for the local connection. */
     private readonly supervisor: () => Cluster | null,
     private readonly intervalMs = 2_000,
+    /** Supervisor events from this time on are taken into the timeline. */
+    since = Date.now(),
   ) {
-    this.supervisorSince = Date.now();
+    this.supervisorSince = since;
   }
 
   start(): void {

@@ -1,15 +1,18 @@
 // Starting the app's local cluster and the GUI backend, shared by the Electron main process and headless `eddy`.
-// The saved settings choose the broker count and first port unless the command line gave them.
+// The saved settings choose the broker count and first port unless the command line gave them. The backend itself
+// starts on the first contract call (lazy-backend.ts), not here: the cluster is ready without it.
 import type { HeadlessOptions } from '../cli/args.js';
+import type { UiApi } from '../contract/ui-api.js';
 import { appDataDir } from '../supervisor/app-paths.js';
-import { GuiBackend } from './backend.js';
+import { LazyBackend } from './lazy-backend.js';
 import { LocalCluster } from './local-cluster.js';
 import { SettingsStore } from './settings-store.js';
 
 export interface RunningApp {
   local: LocalCluster;
-  backend: GuiBackend;
-  /** Closes the backend's clients, then stops the cluster. */
+  /** The UI contract to serve to windows and browsers; the GUI backend starts on its first call. */
+  api: UiApi;
+  /** Closes the backend's clients (if it started), then stops the cluster. */
   stop(): Promise<void>;
 }
 
@@ -18,10 +21,10 @@ export async function startApp(opts: HeadlessOptions, runtime: 'electron' | 'hea
   const brokers = opts.given.brokers || stored.brokerCount === undefined ? opts.brokers : stored.brokerCount;
   const port = opts.given.port || stored.basePort === undefined ? opts.port : stored.basePort;
   const local = await LocalCluster.start({ brokers, port, host: opts.host, dataDir: opts.dataDir });
-  const backend = new GuiBackend({ runtime, appDataDir: appData, local });
+  const backend = new LazyBackend({ runtime, appDataDir: appData, local, eventsSince: Date.now() });
   return {
     local,
-    backend,
+    api: backend.api,
     async stop() {
       await backend.close();
       await local.stop();

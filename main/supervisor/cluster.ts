@@ -126,8 +126,10 @@ export class Cluster {
       pauseFlag: new Int32Array(new SharedArrayBuffer(4)),
     }));
     try {
-      controller = new Controller(options.dataDir, settings);
-      await controller.init();
+      const ctl = (controller = new Controller(options.dataDir, settings));
+      // The cluster id's durable write overlaps the workers' start-up: brokers hear from the controller only when
+      // they register, which its queue runs after init.
+      const initialized = ctl.init();
       const workerPath = brokerWorkerPath();
       if (!workerPath) throw new ClusterStartError('the broker worker bundle is missing: run `npm run build` first');
       const cluster = new Cluster(options, controller, nodes, unlock, settings, workerPath);
@@ -140,10 +142,14 @@ export class Cluster {
           peerPorts[b]![a] = ch.port2;
         }
       }
-      const started = await Promise.allSettled(nodes.map((n) => cluster.spawn(n, peerPorts[n.id]!)));
+      const spawned = nodes.map((n) => cluster.spawn(n, peerPorts[n.id]!));
+      // A broker registers as soon as it and the brokers before it listen: in id order, as before (so elections on
+      // a restart come out the same), but overlapping the controller's work with the later workers' start-up.
+      let previous: Promise<unknown> = initialized;
+      const registered = nodes.map((n, i) => (previous = Promise.all([previous, spawned[i]]).then(() => ctl.registerBroker(n.id, options.host, n.port, n.control!))));
+      const started = await Promise.allSettled([initialized, ...spawned, ...registered]);
       const failure = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
       if (failure) throw failure.reason;
-      for (const n of nodes) await controller.registerBroker(n.id, options.host, n.port, n.control!);
       return cluster;
     } catch (e) {
       await Promise.all(nodes.map((n) => n.worker?.terminate()));

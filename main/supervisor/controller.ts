@@ -1,9 +1,10 @@
 // The cluster controller: owns the metadata (topics, assignments, leaders, configs, broker registrations,
 // producer-id blocks) as an append-only log in its own LMDB, and pushes every change to the brokers.
 // Changes are serialized through one queue, like KRaft's single-threaded controller event loop.
-import { open, type Database, type RootDatabase } from 'lmdb';
+import type { Database, RootDatabase } from 'lmdb';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { ErrorCode } from '../../worker/protocol/errors.js';
 import type {
@@ -27,6 +28,9 @@ import { collisionKey, invalidTopicNameReason } from '../../worker/rpc/topic-nam
 import { assignReplicas } from './assignment.js';
 import { planConfigChanges } from './config-changes.js';
 import { planCreatePartitions } from './create-partitions.js';
+
+// lmdb-js's CommonJS build, like the brokers' log store (worker/broker/log/lmdb-log-store.ts says why).
+const { open } = createRequire(import.meta.url)('lmdb') as typeof import('lmdb');
 
 const PRODUCER_ID_BLOCK_SIZE = 1000;
 /** A broker that does not apply a metadata change within this time is left behind, not waited for. */

@@ -1,12 +1,16 @@
 // Pure parts of the GUI backend and its Electron transport, without a cluster.
 import { EventEmitter } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expose, wrap } from 'comlink';
 import { describe, expect, test } from 'vitest';
 import { contractOnly, isContractCall } from '../../main/contract/contract-endpoint.js';
-import { splitUiError } from '../../main/contract/ui-api.js';
+import { splitUiError, UI_METHODS } from '../../main/contract/ui-api.js';
 import { toUiError, uiError } from '../../main/gui/errors.js';
 import { metadataChanges } from '../../main/gui/events.js';
 import { parseAssignment, stateName } from '../../main/gui/groups.js';
+import { LazyBackend } from '../../main/gui/lazy-backend.js';
 import { partitionForKey } from '../../main/gui/messages/produce.js';
 import { initialBounds } from '../../main/gui/window-state.js';
 import { mainPortEndpoint, type MainPortLike } from '../../main/ipc/main-port-endpoint.js';
@@ -106,5 +110,22 @@ describe('backend helpers', () => {
     expect(initialBounds({ bounds: { x: 100, y: 100, width: 1000, height: 700 }, maximized: true }, displays)).toEqual({ bounds: { x: 100, y: 100, width: 1000, height: 700 }, maximized: true });
     expect(initialBounds({ bounds: { x: 5000, y: 100, width: 1000, height: 700 } }, displays).bounds).toEqual({ width: 1280, height: 800 });
     expect(initialBounds({}, displays).bounds).toEqual({ width: 1280, height: 800 });
+  });
+});
+
+describe('lazy backend', () => {
+  test('serves every contract method; the backend starts on the first call, and close() before it is a no-op', async () => {
+    const appData = mkdtempSync(join(tmpdir(), 'eddy-lazy-'));
+    try {
+      const lazy = new LazyBackend({ runtime: 'headless', appDataDir: appData, local: null });
+      expect(Object.keys(lazy.api).sort()).toEqual([...UI_METHODS].sort());
+      await lazy.close();
+      expect(await lazy.api.listConnections()).toEqual([]);
+      expect((await lazy.api.appInfo()).runtime).toBe('headless');
+      expect(await lazy.backend()).toBe(await lazy.backend());
+      await lazy.close();
+    } finally {
+      rmSync(appData, { recursive: true, force: true });
+    }
   });
 });

@@ -16,13 +16,29 @@
 // are allocated wherever the format allows it (gzip: zlib's maxOutputLength; snappy: the length preambles;
 // lz4: block headers, then an exact size scan of the sequences when needed; zstd: frame content size or a
 // bounded streaming loop). A batch that would inflate beyond it fails with DecompressionLimitError.
+//
+// The snappy, lz4 and zstd packages load on first use, not at import: a broker stores batches as they come and
+// decompresses only for compaction, recompression and GUI decode, and loading the three native packages cost each
+// broker worker 35-65 ms of its start-up (test/bench/PROFILE.md (e)). createRequire keeps the API synchronous.
+import { createRequire } from 'node:module';
 import { gunzip, gunzipSync, gzipSync } from 'node:zlib';
-import { compressSync as snappyCompressBlock, uncompressSync as snappyUncompressBlock } from 'snappy';
-import { compressFrameSync as lz4CompressFrame, decompressFrame as lz4DecompressFrameAsync, decompressFrameSync as lz4DecompressFrame } from 'lz4-napi';
-import { compress as zstdCompress } from 'zstd-napi';
-import zstdBinding from 'zstd-napi/binding.js';
+import type * as SnappyPackage from 'snappy';
+import type * as Lz4Package from 'lz4-napi';
+import type * as ZstdPackage from 'zstd-napi';
+import type * as ZstdBindingPackage from 'zstd-napi/binding.js';
 import type { DCtx } from 'zstd-napi/binding.js';
 import { ProtocolError } from '../primitives.js';
+
+const requirePackage = createRequire(import.meta.url);
+let snappyPackage: typeof SnappyPackage | undefined;
+let lz4Package: typeof Lz4Package | undefined;
+let zstdPackage: typeof ZstdPackage | undefined;
+let zstdBindingPackage: typeof ZstdBindingPackage | undefined;
+
+const snappy = () => (snappyPackage ??= requirePackage('snappy') as typeof SnappyPackage);
+const lz4 = () => (lz4Package ??= requirePackage('lz4-napi') as typeof Lz4Package);
+const zstd = () => (zstdPackage ??= requirePackage('zstd-napi') as typeof ZstdPackage);
+const zstdBinding = () => (zstdBindingPackage ??= requirePackage('zstd-napi/binding.js') as typeof ZstdBindingPackage);
 
 export const Compression = { none: 0, gzip: 1, snappy: 2, lz4: 3, zstd: 4 } as const;
 export type CompressionCodec = (typeof Compression)[keyof typeof Compression];
@@ -106,9 +122,9 @@ export function compress(codec: number, data: Uint8Array, opts?: CompressOptions
     case Compression.lz4:
       // lz4_flex defaults: independent blocks, no block/content checksums, no content size - the flags the Java
       // client's KafkaLZ4BlockOutputStream uses. Block size is chosen by input size (64 KiB .. 4 MiB).
-      return lz4CompressFrame(input);
+      return lz4().compressFrameSync(input);
     case Compression.zstd:
-      return zstdCompress(input, { compressionLevel: opts?.level ?? 3 });
+      return zstd().compress(input, { compressionLevel: opts?.level ?? 3 });
     default:
       throw new UnsupportedCompressionError(codec);
   }
@@ -156,7 +172,7 @@ export async function decompressAsync(codec: number, data: Uint8Array, opts?: De
     const scan = scanLz4(input, max);
     if (scan.size > max) throw new DecompressionLimitError('lz4', max, scan.exact ? scan.size : undefined);
     try {
-      return checkSize('lz4', await lz4DecompressFrameAsync(input), max);
+      return checkSize('lz4', await lz4().decompressFrame(input), max);
     } catch (e) {
       throw wrap('lz4', e);
     }
@@ -216,7 +232,7 @@ function xerialCompress(input: Buffer): Buffer {
   parts.push(header);
   let total = XERIAL_HEADER_SIZE;
   for (let at = 0; at < input.length; at += XERIAL_BLOCK_SIZE) {
-    const block = snappyCompressBlock(input.subarray(at, Math.min(at + XERIAL_BLOCK_SIZE, input.length)));
+    const block = snappy().compressSync(input.subarray(at, Math.min(at + XERIAL_BLOCK_SIZE, input.length)));
     const len = Buffer.allocUnsafe(4);
     len.writeInt32BE(block.length, 0);
     parts.push(len, block);
@@ -243,7 +259,7 @@ function snappyDeclaredLength(buf: Buffer, start: number, end: number): number {
 function snappyBlock(block: Buffer, expected: number): Buffer {
   let out: Buffer;
   try {
-    out = snappyUncompressBlock(block, { asBuffer: true }) as Buffer;
+    out = snappy().uncompressSync(block, { asBuffer: true }) as Buffer;
   } catch (e) {
     throw wrap('snappy', e);
   }
@@ -425,7 +441,7 @@ function lz4Decompress(input: Buffer, max: number): Buffer {
   if (scan.size > max) throw new DecompressionLimitError('lz4', max, scan.exact ? scan.size : undefined);
   let out: Buffer;
   try {
-    out = lz4DecompressFrame(input);
+    out = lz4().decompressFrameSync(input);
   } catch (e) {
     throw wrap('lz4', e);
   }
@@ -435,7 +451,6 @@ function lz4Decompress(input: Buffer, max: number): Buffer {
 // ---------------------------------------------------------------------------------------------------------------
 // zstd
 
-const ZSTD_OUT_CHUNK = zstdBinding.dStreamOutSize();
 let zstdCtx: DCtx | undefined;
 
 /** Sum of the frames' declared content sizes, or null when any frame does not declare one. */
@@ -443,17 +458,17 @@ function zstdDeclaredSize(input: Buffer): number | null {
   let total = 0;
   let frame = input;
   while (frame.length > 0) {
-    const size = zstdBinding.getFrameContentSize(frame);
+    const size = zstdBinding().getFrameContentSize(frame);
     if (size === null) return null;
     total += size;
-    frame = frame.subarray(zstdBinding.findFrameCompressedSize(frame));
+    frame = frame.subarray(zstdBinding().findFrameCompressedSize(frame));
   }
   return total;
 }
 
 function zstdDecompress(input: Buffer, max: number): Buffer {
   if (input.length === 0) throw new CompressionError('invalid zstd data: empty input');
-  const dctx = (zstdCtx ??= new zstdBinding.DCtx());
+  const dctx = (zstdCtx ??= new (zstdBinding().DCtx)());
   try {
     // Frames written in one shot (zstd-napi, librdkafka) declare their size: allocate exactly, decode in one call.
     let declared: number | null;
@@ -470,12 +485,12 @@ function zstdDecompress(input: Buffer, max: number): Buffer {
     }
     // Streaming frames (zstd-jni's ZstdOutputStream, the Java client) have no content size: decode in chunks,
     // stopping as soon as the output passes the bound.
-    dctx.reset(zstdBinding.ResetDirective.sessionOnly);
+    dctx.reset(zstdBinding().ResetDirective.sessionOnly);
     const parts: Buffer[] = [];
     let total = 0;
     let src = input;
     for (;;) {
-      const dst = Buffer.allocUnsafe(Math.min(ZSTD_OUT_CHUNK, max - total + 1));
+      const dst = Buffer.allocUnsafe(Math.min(zstdBinding().dStreamOutSize(), max - total + 1));
       const [ret, produced, consumed] = dctx.decompressStream(dst, src);
       src = src.subarray(consumed);
       if (produced > 0) {
