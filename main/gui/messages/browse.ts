@@ -9,9 +9,9 @@ import { listOffsets, offsetRange, pkey } from '../offsets.js';
 import { findTopic } from '../topics.js';
 import { fetchPartitions, type FetchedRecord } from './fetch.js';
 import type { FilterCache } from './filter-sandbox.js';
-import { filterInput, plainMatch, toMessage } from './records.js';
+import { filterInput, plainFilter, plainMatch, toMessage } from './records.js';
 
-const CHUNK_BYTES = 512 * 1024;
+const CHUNK_BYTES = 1024 * 1024;
 const DEFAULT_LIMIT = 100;
 const MAX_LIMIT = 10_000;
 const DEFAULT_VALUE_BYTES = 16 * 1024;
@@ -223,7 +223,8 @@ export class Browser {
   }
 
   private async matches(query: BrowseQuery, records: FetchedRecord[], sandbox: ReturnType<FilterCache['get']> | null): Promise<boolean[]> {
-    const plain = records.map((r) => plainMatch(query.filter, r));
+    const f = plainFilter(query.filter);
+    const plain = records.map((r) => plainMatch(f, r));
     if (!sandbox) return plain;
     const idx = plain.flatMap((m, i) => (m ? [i] : []));
     const kept = await sandbox.test(idx.map((i) => filterInput(records[i]!)));

@@ -53,6 +53,8 @@ interface RawFetchResponse {
 }
 
 const CONTROL_BATCH = 0x20;
+/** Shared by every record without headers (most of them): one allocation less per record read. */
+const NO_HEADERS: FetchedRecord['headers'] = Object.freeze([]) as unknown as FetchedRecord['headers'];
 const LOG_APPEND_TIME = 0x08;
 
 /** One Fetch per leader for the given partitions of `topic`; waits up to maxWaitMs for data when minBytes > 0. */
@@ -111,7 +113,7 @@ export async function fetchPartitions(
                 timestampType: appendTime ? 'LogAppendTime' : 'CreateTime',
                 key: rec.key,
                 value: rec.value,
-                headers: rec.headers.map(([k, v]) => ({ key: k ? k.toString('utf8') : '', value: v })),
+                headers: rec.headers.length === 0 ? NO_HEADERS : rec.headers.map(([k, v]) => ({ key: k ? k.toString('utf8') : '', value: v })),
               });
             }
           }

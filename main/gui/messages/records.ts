@@ -29,12 +29,34 @@ export function toMessage(topic: string, r: FetchedRecord, max: number): Message
 
 const text = (b: Buffer | null, limit = Infinity): string | null => (b === null ? null : (b.length > limit ? b.subarray(0, limit) : b).toString('utf8'));
 
-/** The substring parts of a filter (key, value, header); all given must match. */
-export function plainMatch(f: MessageFilter | undefined, r: FetchedRecord): boolean {
+/** A filter's substrings as UTF-8 bytes, encoded once per browse. */
+export interface PlainFilter {
+  key: Buffer | null;
+  value: Buffer | null;
+  header: string | null;
+  headerBytes: Buffer | null;
+}
+
+export function plainFilter(f: MessageFilter | undefined): PlainFilter | null {
+  if (!f || (!f.key && !f.value && !f.header)) return null;
+  return {
+    key: f.key ? Buffer.from(f.key, 'utf8') : null,
+    value: f.value ? Buffer.from(f.value, 'utf8') : null,
+    header: f.header || null,
+    headerBytes: f.header ? Buffer.from(f.header, 'utf8') : null,
+  };
+}
+
+/**
+ * The substring parts of a filter (key, value, header); all given must match. Searched in the bytes: for UTF-8 text a
+ * substring of the decoded string is exactly a byte substring, and scanning a whole topic no longer decodes every
+ * key and value into a string first.
+ */
+export function plainMatch(f: PlainFilter | null, r: FetchedRecord): boolean {
   if (!f) return true;
-  if (f.key && !(text(r.key) ?? '').includes(f.key)) return false;
-  if (f.value && !(text(r.value) ?? '').includes(f.value)) return false;
-  if (f.header && !r.headers.some((h) => h.key.includes(f.header!) || (text(h.value) ?? '').includes(f.header!))) return false;
+  if (f.key && (r.key === null || r.key.indexOf(f.key) < 0)) return false;
+  if (f.value && (r.value === null || r.value.indexOf(f.value) < 0)) return false;
+  if (f.header && !r.headers.some((h) => h.key.includes(f.header!) || (h.value !== null && h.value.indexOf(f.headerBytes!) >= 0))) return false;
   return true;
 }
 
