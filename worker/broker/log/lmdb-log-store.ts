@@ -162,6 +162,15 @@ export class LmdbLogStore implements LogStore {
     return out;
   }
 
+  /**
+   * Makes the next read start a new read transaction, so it sees every commit made so far. Needed by a reader in
+   * another thread (the cleaner thread): lmdb-js keeps a thread's read transaction until a timer of that thread
+   * resets it, so a read soon after another thread's commit may otherwise see the snapshot from before it.
+   */
+  refreshReadSnapshot(): void {
+    this.env.resetReadTxn();
+  }
+
   findBatchByTimestamp(localId: number, timestamp: number): number | null {
     for (const { value } of this.timeIndex.getRange({ start: [localId, timestamp], end: [localId, Infinity], limit: 1 })) return value;
     return null;
