@@ -31,6 +31,7 @@ export default defineConfig({
           launch: resolve('main/launch.ts'),
           api: resolve('main/api.ts'),
           'broker-worker': resolve('worker/broker/index.ts'),
+          'cleaner-worker': resolve('worker/broker/log/cleaner-worker.ts'),
         },
         output: { format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
       },

@@ -11,8 +11,11 @@
 //   - a broker restart keeps the compacted log, the cleaner's checkpoint, and a pending tombstone's horizon;
 //   - the three replicas of an RF=3 partition, each cleaning its own log, serve the same records, and a new
 //     leader after a failover serves them too;
+//   - a cleaning big enough to run in the brokers' cleaner threads gives the same result on every replica, also
+//     on one killed and restarted while it cleans;
 //   - __consumer_offsets is compacted: hundreds of commits of one group/partition shrink to a few records, and a
 //     new coordinator replaying the compacted log still answers the last committed offset.
+import { isDeepStrictEqual } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCluster, type RunningCluster } from '../helpers/cluster';
 import { waitFor } from '../helpers/wait';
@@ -350,6 +353,40 @@ describe.skipIf(!kafkajs.available || !platformatic.available || !kcat.available
     // DeleteRecords is allowed with "delete" in the policy.
     await admin.deleteTopicRecords({ topic, partitions: [{ partition: 0, offset: String(expected.at(-1)!.offset) }] });
     expect(await consumeAll(topic)).toEqual([expected.at(-1)]);
+  });
+
+  it('a cleaning big enough for the cleaner thread keeps the latest record per key on every replica, with a broker killed while it runs', async () => {
+    const topic = 'cc-thread';
+    // ~6 MB in 1 MiB segments (Kafka's smallest): more than a broker cleans in its own thread (cleaner.ts, OFFLOAD_BYTES).
+    await createCompacted(topic, 3, { 'segment.bytes': String(1024 * 1024), 'min.compaction.lag.ms': '600000', 'delete.retention.ms': '0' });
+    const produced: Rec[] = [];
+    const value = 'v'.repeat(480);
+    for (let round = 0; round < 24; round++) {
+      const batch: { key: string; value: string | null }[] = Array.from({ length: 500 }, (_, j) => ({ key: `key-${(round * 500 + j) % 300}`, value: `${round}-${j}-${value}` }));
+      // A tombstone as key-7's last record: the first cleaning stamps its horizon, the next removes it.
+      if (round === 23) batch.push({ key: 'key-7', value: null });
+      produced.push(...(await send(topic, batch)));
+    }
+    produced.push(await marker(topic));
+    const replicas = replicasOf(cluster, topic);
+    const victim = replicas.find((b) => b !== leaderOf(cluster, topic))!;
+    const expected = compacted(produced, produced.at(-1)!.offset, true);
+
+    await setTopicConfigs(pltAdmin, topic, { 'min.compaction.lag.ms': '0' });
+    // Kill a follower soon after the change, likely while its cleaner thread is at work, and bring it back: it
+    // must clean again from its checkpoint.
+    await sleep(300);
+    await cluster.killBroker(victim);
+    await cluster.restartBroker(victim);
+    await waitInSync(cluster, victim, [topic]);
+    // Right after its restart the victim may clean only up to the high watermark it checkpointed, and serve only
+    // up to it; it gets there once it has caught up.
+    await waitFor(async () => {
+      for (const b of replicas) if (!isDeepStrictEqual(await served(topic, b), expected)) return false;
+      return true;
+    }, { what: 'every replica to compact', timeoutMs: 30_000 });
+    for (const b of replicas) expect(await served(topic, b), `broker ${b}`).toEqual(expected);
+    report(`${topic}: ${produced.length} records -> ${expected.length} on each replica, broker ${victim} killed and restarted during the cleaning`);
   });
 
   it('__consumer_offsets is compacted: many commits of one group/partition shrink to a few records', async () => {

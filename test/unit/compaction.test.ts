@@ -4,25 +4,17 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, test } from 'vitest';
 import { LmdbLogStore } from '../../worker/broker/log/lmdb-log-store.js';
-import { cleanPartition, type CleanerConfig } from '../../worker/broker/log/cleaner.js';
+import { cleanPartition, type CleanerConfig, type CleanerOptions } from '../../worker/broker/log/cleaner.js';
+import { CleanerThread } from '../../worker/broker/log/cleaner-thread.js';
 import { TailCacheBudget } from '../../worker/broker/replica/tail-cache.js';
 import { Partition, type PartitionHost } from '../../worker/broker/replica/partition.js';
 import { decodeRecordBatch, encodeRecordBatch, readBatchHeader } from '../../worker/protocol/records/record-batch.js';
+import { prng } from '../helpers/prng';
 
 const BROKER = 0;
-
-function prng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 class Host implements PartitionHost {
   readonly brokerId = BROKER;
@@ -67,7 +59,8 @@ function readAll(part: Partition): Rec[] {
   return out;
 }
 
-async function run(seed: number): Promise<void> {
+/** `options` says where the cleaner's record-level work runs (default: in this thread). */
+async function run(seed: number, options: (dir: string, part: Partition) => CleanerOptions = () => ({})): Promise<void> {
   const rnd = prng(seed);
   const dir = mkdtempSync(join(tmpdir(), 'eddy-compaction-'));
   dirs.push(dir);
@@ -93,7 +86,7 @@ async function run(seed: number): Promise<void> {
     await res.committed;
     records.forEach((r, i) => written.push({ offset: res.baseOffset + i, ...r }));
     host.clock += Math.floor(rnd() * 400);
-    if (rnd() < 0.25) await cleanPartition(part, cfg, host.clock);
+    if (rnd() < 0.25) await cleanPartition(part, cfg, host.clock, options(dir, part));
     if (rnd() < 0.1) {
       await store.close();
       ({ store, part } = open(dir, host));
@@ -101,9 +94,9 @@ async function run(seed: number): Promise<void> {
   }
   // Clean twice, well after every delete horizon: the second pass drops the tombstones the first one marked.
   host.clock += deleteRetentionMs * 10;
-  await cleanPartition(part, cfg, host.clock);
+  await cleanPartition(part, cfg, host.clock, options(dir, part));
   host.clock += deleteRetentionMs * 10;
-  await cleanPartition(part, cfg, host.clock);
+  await cleanPartition(part, cfg, host.clock, options(dir, part));
   // And once more after a restart, to prove the cleaned state is what is on disk.
   await store.close();
   ({ store, part } = open(dir, host));
@@ -140,6 +133,19 @@ async function run(seed: number): Promise<void> {
 describe('log compaction', () => {
   test('matches the latest-value model on 60 random streams, across restarts', async () => {
     for (let seed = 1; seed <= 60; seed++) await run(seed);
+  }, 120_000);
+
+  test('matches the model with the record-level work in a cleaner thread', async () => {
+    // The thread runs cleaner-worker.ts from source (the broker runs the built bundle).
+    const entry = new URL('../../worker/broker/log/cleaner-worker.ts', import.meta.url).href;
+    const thread = new CleanerThread(
+      () => new Worker(`import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(entry)}); })`, { eval: true }),
+    );
+    try {
+      for (let seed = 61; seed <= 90; seed++) await run(seed, (dir, part) => ({ offload: (now, ms) => thread.begin({ path: dir, localId: part.localId }, now, ms), offloadAtBytes: 0, writeGroupBytes: 1000 }));
+    } finally {
+      thread.close();
+    }
   }, 120_000);
 
   test('respects min.compaction.lag.ms and never cleans the active segment', async () => {

@@ -80,6 +80,7 @@ export class Broker implements BrokerContext, BrokerControlApi {
       replicaLagTimeMaxMs: opts.settings['replica.lag.time.max.ms'],
       retentionCheckIntervalMs: opts.settings['log.retention.check.interval.ms'],
       cleanerBackoffMs: opts.settings['log.cleaner.backoff.ms'],
+      logDir: this.logDir,
     });
     this.producerIds = new ProducerIdAllocator(opts.brokerId, this.controller);
     this.groups = new GroupCoordinator({

@@ -5,8 +5,14 @@
 // filtered and recompressed with their codec. Tombstones get a delete horizon (KIP-534) the first time they
 // are cleaned and disappear in a later cleaning once delete.retention.ms has passed. The active segment, the
 // part above the high watermark, and records younger than min.compaction.lag.ms are never cleaned.
-import { decodeRecordBatch, encodeRecordBatch, type DecodedBatch, type RecordInput } from '../../protocol/records/record-batch.js';
-import type { SegmentInfo } from './log-store.js';
+//
+// The record-level work (CleaningJob) never decodes a record. A large cleaning runs it in the broker's cleaner
+// thread (cleaner-thread.ts), which reads the batches itself, as Kafka runs its cleaner in threads of its own; a
+// small one, or one where no thread is available, runs it here in slices of at most SLICE_MS with a turn of the
+// event loop between them. Either way only this module writes to the log.
+import type { CleanerWork } from './cleaner-thread.js';
+import { CleaningJob } from './cleaning-job.js';
+import type { SegmentInfo, StoredBatch } from './log-store.js';
 
 /** What the cleaner needs from a partition. */
 export interface CleanablePartition {
@@ -44,10 +50,39 @@ export interface CleaningStats {
   cleanedUpTo: number;
 }
 
-const READ_CHUNK = 4 << 20;
+/**
+ * Longest in-thread work keeps the event loop before letting it run: requests that arrive meanwhile (an acks=all
+ * produce, a follower's fetch) wait at most about this long for it, on each broker they pass through.
+ */
+const SLICE_MS = 3;
+/** A cleaning that reads at least this much goes to the cleaner thread; less is a few slices here. */
+const OFFLOAD_BYTES = 4 << 20;
+/**
+ * Rewritten segments are written in groups of about this many bytes read (in segment order, each group one
+ * transaction): fewer, larger commits than one per segment.
+ */
+const WRITE_GROUP_BYTES = 8 << 20;
 
-function yieldToEventLoop(): Promise<void> {
-  return new Promise((r) => setImmediate(r));
+/** Time-bounded slices of work: pause() gives the event loop a turn once SLICE_MS have passed since the last. */
+class Slices {
+  private started = performance.now();
+
+  readonly pause = (): Promise<void> | null => {
+    if (performance.now() - this.started < SLICE_MS) return null;
+    return new Promise<void>((r) => setImmediate(r)).then(() => {
+      this.started = performance.now();
+    });
+  };
+}
+
+/** CleaningJob in the broker's thread, giving way to the event loop every SLICE_MS. */
+function inThreadWork(p: CleanablePartition, now: number, deleteRetentionMs: number): CleanerWork {
+  const job = new CleaningJob((from, to, maxBytes) => p.readBatches(from, to, maxBytes), now, deleteRetentionMs);
+  const slices = new Slices();
+  return {
+    mapKeys: (from, to) => job.mapKeys(from, to, slices.pause),
+    filter: (from, to) => job.filter(from, to, slices.pause),
+  };
 }
 
 /**
@@ -88,114 +123,62 @@ export function needsCleaning(p: CleanablePartition, cfg: CleanerConfig, now: nu
   return Number.isFinite(oldestDirty) && now - oldestDirty > cfg.maxCompactionLagMs;
 }
 
-function keyOf(k: Buffer): string {
-  return k.toString('latin1');
-}
-
-/** Decodes every batch in [from, to), handing each to `fn`, in chunks with pauses for the event loop. */
-async function forEachBatch(p: CleanablePartition, from: number, to: number, fn: (b: DecodedBatch, baseOffset: number, bytes: Buffer) => void): Promise<number> {
-  let at = from;
-  let count = 0;
-  while (at < to) {
-    const batches = p.readBatches(at, to, READ_CHUNK);
-    if (batches.length === 0) break;
-    for (const b of batches) {
-      fn(decodeRecordBatch(b.bytes, 0), b.baseOffset, b.bytes);
-      count++;
-    }
-    const last = batches.at(-1)!;
-    at = last.baseOffset + last.bytes.readInt32BE(23) + 1;
-    await yieldToEventLoop();
-  }
-  return count;
+/** Where the record-level work of a cleaning runs: `offload` is the cleaner thread, when the broker has one. */
+export interface CleanerOptions {
+  offload?: (now: number, deleteRetentionMs: number) => CleanerWork | null;
+  /** Offload cleanings that read at least this many bytes (default OFFLOAD_BYTES). */
+  offloadAtBytes?: number;
+  /** Bytes of segments read per group of rewritten segments written together (default WRITE_GROUP_BYTES). */
+  writeGroupBytes?: number;
 }
 
 /** Cleans the partition once if it is due; null when there was nothing to do. */
-export async function cleanPartition(p: CleanablePartition, cfg: CleanerConfig, now: number): Promise<CleaningStats | null> {
+export async function cleanPartition(p: CleanablePartition, cfg: CleanerConfig, now: number, opts: CleanerOptions = {}): Promise<CleaningStats | null> {
   if (!needsCleaning(p, cfg, now)) return null;
   const firstDirty = Math.max(p.cleanedOffset, p.logStartOffset);
   const limit = firstUncleanableOffset(p, cfg, now);
+  let toRead = 0;
+  for (const s of p.segments) if (s.endOffset <= limit) toRead += s.sizeBytes;
+  const work = (toRead >= (opts.offloadAtBytes ?? OFFLOAD_BYTES) ? opts.offload?.(now, cfg.deleteRetentionMs) : null) ?? inThreadWork(p, now, cfg.deleteRetentionMs);
 
   // 1. The latest offset of every key in the dirty section.
-  const latest = new Map<string, number>();
-  await forEachBatch(p, firstDirty, limit, (b) => {
-    if (b.header.isControl) return;
-    for (const r of b.records) if (r.key) latest.set(keyOf(r.key), Number(r.offset));
-  });
+  await work.mapKeys(firstDirty, limit);
   if (!p.stillCleanable(limit)) return null;
 
   // 2. Rewrite each segment below the limit.
   const stats: CleaningStats = { segmentsCleaned: 0, batchesRead: 0, recordsRead: 0, recordsKept: 0, bytesBefore: 0, bytesAfter: 0, cleanedUpTo: limit };
   let nextHorizon: number | null = null;
-  const noteHorizon = (h: number) => {
-    if (nextHorizon === null || h < nextHorizon) nextHorizon = h;
+  // Rewritten segments not written yet, and the bytes they were read from.
+  let rewritten: { seg: SegmentInfo; keep: StoredBatch[] }[] = [];
+  let rewrittenFrom = 0;
+  const writeRewritten = async (): Promise<boolean> => {
+    if (!p.stillCleanable(limit)) return false;
+    // Issued in one turn, the replacements commit together (lmdb-js batches the transactions of a turn): every
+    // commit of the cleaner is one more that produce and replication writes may have to wait behind.
+    await Promise.all(rewritten.map((r) => p.replaceSegment(r.seg, r.keep)));
+    stats.segmentsCleaned += rewritten.length;
+    rewritten = [];
+    rewrittenFrom = 0;
+    return true;
   };
   for (const seg of [...p.segments]) {
     if (seg.endOffset > limit) break;
     if (seg.endOffset <= p.logStartOffset) continue;
-    const kept: { baseOffset: number; bytes: Buffer }[] = [];
-    let changed = false;
-    stats.batchesRead += await forEachBatch(p, seg.baseOffset, seg.endOffset, (b, baseOffset, bytes) => {
-      stats.bytesBefore += bytes.length;
-      stats.recordsRead += b.records.length;
-      if (b.header.isControl) {
-        kept.push({ baseOffset, bytes });
-        stats.bytesAfter += bytes.length;
-        return;
-      }
-      const horizon = b.header.hasDeleteHorizon ? Number(b.header.baseTimestamp) : null;
-      const records = b.records.filter((r) => {
-        if (!r.key) return true;
-        const newest = latest.get(keyOf(r.key));
-        if (newest !== undefined && newest > Number(r.offset)) return false;
-        // A tombstone goes once its delete horizon has passed.
-        if (r.value === null && horizon !== null && now >= horizon) return false;
-        return true;
-      });
-      const hasTombstones = records.some((r) => r.value === null);
-      const needsHorizon = horizon === null && hasTombstones;
-      if (hasTombstones) noteHorizon(horizon ?? now + cfg.deleteRetentionMs);
-      stats.recordsKept += records.length;
-      if (records.length === b.records.length && !needsHorizon) {
-        kept.push({ baseOffset, bytes });
-        stats.bytesAfter += bytes.length;
-        return;
-      }
-      changed = true;
-      if (records.length === 0) return;
-      const rewritten = encodeRecordBatch({
-        baseOffset: BigInt(baseOffset),
-        records: records.map(
-          (r): RecordInput => ({
-            key: r.key,
-            value: r.value,
-            headers: r.headers,
-            timestamp: r.timestamp,
-            offsetDelta: Number(r.offset) - baseOffset,
-          }),
-        ),
-        compression: b.header.compression,
-        producerId: b.header.producerId,
-        producerEpoch: b.header.producerEpoch,
-        baseSequence: b.header.baseSequence,
-        isTransactional: b.header.isTransactional,
-        timestampType: b.header.timestampType,
-        partitionLeaderEpoch: b.header.partitionLeaderEpoch,
-        maxTimestamp: b.header.maxTimestamp,
-        // The offset range stays the batch's own (an idempotent producer's sequence range depends on it).
-        lastOffsetDelta: b.header.lastOffsetDelta,
-        ...(horizon !== null ? { deleteHorizonMs: BigInt(horizon) } : needsHorizon ? { deleteHorizonMs: BigInt(now + cfg.deleteRetentionMs) } : {}),
-      });
-      kept.push({ baseOffset, bytes: rewritten });
-      stats.bytesAfter += rewritten.length;
-    });
+    const r = await work.filter(seg.baseOffset, seg.endOffset);
+    stats.batchesRead += r.batches;
+    stats.recordsRead += r.records;
+    stats.recordsKept += r.kept;
+    stats.bytesBefore += r.bytesBefore;
+    stats.bytesAfter += r.bytesAfter;
+    if (r.tombstoneHorizon !== null && (nextHorizon === null || r.tombstoneHorizon < nextHorizon)) nextHorizon = r.tombstoneHorizon;
     if (!p.stillCleanable(limit)) return null;
-    if (changed) {
-      await p.replaceSegment(seg, kept);
-      stats.segmentsCleaned++;
+    if (r.keep) {
+      rewritten.push({ seg, keep: r.keep });
+      rewrittenFrom += seg.sizeBytes;
+      if (rewrittenFrom >= (opts.writeGroupBytes ?? WRITE_GROUP_BYTES) && !(await writeRewritten())) return null;
     }
-    await yieldToEventLoop();
   }
+  if (!(await writeRewritten())) return null;
   await p.setCleanedOffset(limit, nextHorizon);
   return stats;
 }

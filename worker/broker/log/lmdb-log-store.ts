@@ -38,6 +38,8 @@ export interface LmdbLogStoreOptions {
   syncEveryCommit?: boolean;
   /** How often the OS's copy of the data file is flushed to the disk when commits do not fsync. */
   syncIntervalMs?: number;
+  /** A handle that only reads the broker's environment from another thread (the cleaner's): it leaves syncing to the broker. */
+  readerOnly?: boolean;
 }
 
 const DEFAULT_SYNC_INTERVAL_MS = 1000;
@@ -69,6 +71,7 @@ export class LmdbLogStore implements LogStore {
   private readonly localIds = new Map<string, number>();
 
   private readonly syncTimer: NodeJS.Timeout | null;
+  private readonly readerOnly: boolean;
 
   constructor(path: string, options: LmdbLogStoreOptions = {}) {
     mkdirSync(path, { recursive: true });
@@ -95,7 +98,8 @@ export class LmdbLogStore implements LogStore {
     this.path = path;
     this.nextLocalId = this.meta.get('nextLocalId') ?? 1;
     for (const { key, value } of this.partitionDb.getRange()) this.localIds.set(`${value.topicId}:${value.partition}`, key);
-    this.syncTimer = syncEveryCommit ? null : setInterval(() => void syncToDisk(this.env), options.syncIntervalMs ?? DEFAULT_SYNC_INTERVAL_MS);
+    this.readerOnly = options.readerOnly === true;
+    this.syncTimer = syncEveryCommit || this.readerOnly ? null : setInterval(() => void syncToDisk(this.env), options.syncIntervalMs ?? DEFAULT_SYNC_INTERVAL_MS);
     this.syncTimer?.unref();
   }
 
@@ -214,6 +218,15 @@ export class LmdbLogStore implements LogStore {
       if (bytes >= maxBytes) break;
     }
     return out;
+  }
+
+  /**
+   * Makes the next read start a new read transaction, so it sees every commit made so far. Needed by a reader in
+   * another thread (the cleaner thread): lmdb-js keeps a thread's read transaction until a timer of that thread
+   * resets it, so a read soon after another thread's commit may otherwise see the snapshot from before it.
+   */
+  refreshReadSnapshot(): void {
+    this.env.resetReadTxn();
   }
 
   findBatchByTimestamp(localId: number, timestamp: number): number | null {
@@ -342,7 +355,7 @@ export class LmdbLogStore implements LogStore {
   async close(): Promise<void> {
     if (this.syncTimer) clearInterval(this.syncTimer);
     // A clean stop leaves everything on the disk, whatever the sync policy.
-    await syncToDisk(this.env);
+    if (!this.readerOnly) await syncToDisk(this.env);
     await this.env.close();
   }
 }

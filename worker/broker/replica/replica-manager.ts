@@ -9,6 +9,7 @@ import type { LogStore } from '../log/log-store.js';
 import type { Logger } from '../logger.js';
 import type { PeerLinks } from '../network/peer-links.js';
 import { cleanPartition } from '../log/cleaner.js';
+import { CleanerThread, type CleanerWork } from '../log/cleaner-thread.js';
 import { Partition, type PartitionHost } from './partition.js';
 import { TailCacheBudget } from './tail-cache.js';
 import { ReplicaFetcher, type ReplicaFetchRequest, type ReplicaFetchResponse, type ReplicaFetchPartitionResponse } from './replica-fetcher.js';
@@ -26,6 +27,8 @@ export interface ReplicaManagerOptions {
   retentionCheckIntervalMs: number;
   /** log.cleaner.backoff.ms */
   cleanerBackoffMs: number;
+  /** The LMDB environment `store` keeps the logs in, which the cleaner thread reads; without it all cleaning is in-thread. */
+  logDir?: string;
 }
 
 /** A partition without writes for this long drops its in-memory tail. */
@@ -54,6 +57,8 @@ export class ReplicaManager implements PartitionHost {
   private retentionRunning = false;
   private readonly cleanerTimer: NodeJS.Timeout;
   private cleanerRunning = false;
+  /** Where large cleanings do their record-level work; null where the worker bundle is not built. */
+  private readonly cleanerThread = CleanerThread.create();
   private readonly store: LogStore;
   private readonly metadata: MetadataImage;
   private readonly log: Logger;
@@ -99,6 +104,7 @@ export class ReplicaManager implements PartitionHost {
             deleteRetentionMs: Number(this.topicConfig(p.topicName, 'delete.retention.ms')),
           },
           now,
+          { offload: (at, deleteRetentionMs) => this.cleanerWork(p, at, deleteRetentionMs) },
         );
         if (stats) {
           this.log.info(
@@ -111,6 +117,12 @@ export class ReplicaManager implements PartitionHost {
     } finally {
       this.cleanerRunning = false;
     }
+  }
+
+  /** The cleaner thread's side of a cleaning of `p`, when there is a thread and it can read the partition's log. */
+  private cleanerWork(p: Partition, now: number, deleteRetentionMs: number): CleanerWork | null {
+    if (!this.cleanerThread || !this.opts.logDir) return null;
+    return this.cleanerThread.begin({ path: this.opts.logDir, localId: p.localId }, now, deleteRetentionMs);
   }
 
   topicConfig(topic: string, name: string): string {
@@ -354,6 +366,7 @@ export class ReplicaManager implements PartitionHost {
     clearInterval(this.checkpointTimer);
     clearInterval(this.retentionTimer);
     clearInterval(this.cleanerTimer);
+    this.cleanerThread?.close();
     for (const f of this.fetchers.values()) f.stop();
     this.fetchers.clear();
     for (const p of this.byKey.values()) {

@@ -20,3 +20,5 @@ export {
   UnsupportedCompressionError,
 } from './compression.js';
 export * from './record-batch.js';
+export { RecordCursor } from './record-cursor.js';
+export { KeptRecords } from './record-rewrite.js';

@@ -387,7 +387,7 @@ function sizeOfVarint(v: number): number {
   return n;
 }
 
-function sizeOfVarlong(v: bigint): number {
+export function sizeOfVarlong(v: bigint): number {
   if (v >= -0x80000000n && v <= 0x7fffffffn) return sizeOfVarint(Number(v));
   let u = BigInt.asUintN(64, (v << 1n) ^ (v >> 63n));
   let n = 1;
@@ -428,9 +428,33 @@ export function encodeRecordBatch(opts: EncodeBatchOptions): Buffer {
   const w = new Writer(BATCH_HEADER_SIZE + 64 * n + 64);
   w.writeRaw(ZERO_HEADER);
   for (let i = 0; i < n; i++) writeRecord(w, records[i]!, timestamps[i]! - baseTimestamp, records[i]!.offsetDelta ?? i);
+  return sealBatch(w.toBuffer(), {
+    ...opts,
+    compression: codec,
+    recordCount: n,
+    baseTimestamp,
+    maxTimestamp: opts.maxTimestamp ?? maxTimestamp,
+    lastOffsetDelta: opts.lastOffsetDelta ?? maxDelta,
+  });
+}
 
+/** What sealBatch writes into the header besides the records; every field is as in EncodeBatchOptions. */
+export interface SealBatchOptions extends Omit<EncodeBatchOptions, 'records' | 'compression' | 'maxTimestamp' | 'lastOffsetDelta'> {
+  compression: CompressionCodec;
+  recordCount: number;
+  baseTimestamp: bigint;
+  maxTimestamp: bigint;
+  lastOffsetDelta: number;
+}
+
+/**
+ * Finishes a batch from `written`: BATCH_HEADER_SIZE bytes of room for the header, then the encoded records.
+ * Compresses the records with the codec, fills in the header and the CRC. Shared by encodeRecordBatch and the
+ * compaction rewrite (record-rewrite.ts), which copies records instead of encoding them.
+ */
+export function sealBatch(written: Buffer, opts: SealBatchOptions): Buffer {
+  const codec = opts.compression;
   // The result owns an exact-size, unpooled ArrayBuffer, so it can be transferred to another thread as is.
-  const written = w.toBuffer();
   let out: Buffer;
   if (codec !== Compression.none) {
     const packed = compress(codec, written.subarray(BATCH_HEADER_SIZE), { level: opts.compressionLevel });
@@ -441,7 +465,7 @@ export function encodeRecordBatch(opts: EncodeBatchOptions): Buffer {
     written.copy(out, 0);
   }
 
-  let attributes = codec;
+  let attributes: number = codec;
   if (opts.timestampType === 'LogAppendTime') attributes |= ATTR_TIMESTAMP_TYPE;
   if (opts.isTransactional) attributes |= ATTR_TRANSACTIONAL;
   if (opts.isControl) attributes |= ATTR_CONTROL;
@@ -452,13 +476,13 @@ export function encodeRecordBatch(opts: EncodeBatchOptions): Buffer {
   out.writeInt32BE(opts.partitionLeaderEpoch ?? NO_PARTITION_LEADER_EPOCH, PARTITION_LEADER_EPOCH_OFFSET);
   out.writeInt8(MAGIC_V2, MAGIC_OFFSET);
   out.writeUInt16BE(attributes, ATTRIBUTES_OFFSET);
-  out.writeInt32BE(opts.lastOffsetDelta ?? maxDelta, LAST_OFFSET_DELTA_OFFSET);
-  out.writeBigInt64BE(baseTimestamp, BASE_TIMESTAMP_OFFSET);
-  out.writeBigInt64BE(opts.maxTimestamp ?? maxTimestamp, MAX_TIMESTAMP_OFFSET);
+  out.writeInt32BE(opts.lastOffsetDelta, LAST_OFFSET_DELTA_OFFSET);
+  out.writeBigInt64BE(opts.baseTimestamp, BASE_TIMESTAMP_OFFSET);
+  out.writeBigInt64BE(opts.maxTimestamp, MAX_TIMESTAMP_OFFSET);
   out.writeBigInt64BE(opts.producerId ?? NO_PRODUCER_ID, PRODUCER_ID_OFFSET);
   out.writeInt16BE(opts.producerEpoch ?? NO_PRODUCER_EPOCH, PRODUCER_EPOCH_OFFSET);
   out.writeInt32BE(opts.baseSequence ?? NO_SEQUENCE, BASE_SEQUENCE_OFFSET);
-  out.writeInt32BE(n, RECORDS_COUNT_OFFSET);
+  out.writeInt32BE(opts.recordCount, RECORDS_COUNT_OFFSET);
   out.writeUInt32BE(crc32c(out.subarray(CRC_START_OFFSET)), CRC_OFFSET);
   return out;
 }
@@ -478,9 +502,7 @@ function writeRecord(w: Writer, r: RecordInput, timestampDelta: bigint, offsetDe
 
   w.writeVarint(size);
   w.writeInt8(0); // record attributes: unused
-  // A zigzag varlong of a value in int32 range is the same bytes as the zigzag varint: skip the BigInt path.
-  if (timestampDelta >= -0x80000000n && timestampDelta <= 0x7fffffffn) w.writeVarint(Number(timestampDelta));
-  else w.writeVarlong(timestampDelta);
+  writeTimestampDelta(w, timestampDelta);
   w.writeVarint(offsetDelta);
   if (r.key === null) w.writeVarint(-1);
   else w.writeVarint(r.key.length).writeRaw(r.key);
@@ -494,6 +516,13 @@ function writeRecord(w: Writer, r: RecordInput, timestampDelta: bigint, offsetDe
     if (v === null) w.writeVarint(-1);
     else w.writeVarint(v.length).writeRaw(v);
   }
+}
+
+/** A record's timestampDelta (zigzag varlong); sizeOfVarlong says how many bytes it takes. */
+export function writeTimestampDelta(w: Writer, timestampDelta: bigint): void {
+  // A zigzag varlong of a value in int32 range is the same bytes as the zigzag varint: skip the BigInt path.
+  if (timestampDelta >= -0x80000000n && timestampDelta <= 0x7fffffffn) w.writeVarint(Number(timestampDelta));
+  else w.writeVarlong(timestampDelta);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -531,6 +560,20 @@ export interface DecodeBatchOptions {
  * (also ProtocolErrors) for compressed data that does not decode or inflates past the bound.
  */
 export function decodeRecordBatch(buf: Buffer, at = 0, opts?: DecodeBatchOptions): DecodedBatch {
+  const { header, body, size } = openBatchRecords(buf, at, opts);
+  try {
+    return { header, records: decodeRecords(body, header), size };
+  } catch (e) {
+    if (e instanceof RecordBatchError || !(e instanceof ProtocolError)) throw e;
+    throw new RecordBatchError('CORRUPT_MESSAGE', `record batch is corrupt: ${e.message}`);
+  }
+}
+
+/**
+ * The checks every reader of a batch's records makes (framing, magic, CRC, codec, record count) and the records
+ * section itself: a view into `buf`, or the decompressed records of a compressed batch.
+ */
+export function openBatchRecords(buf: Buffer, at = 0, opts?: DecodeBatchOptions): { header: BatchHeader; body: Buffer; size: number } {
   const header = readBatchHeader(buf, at);
   if (header.magic !== MAGIC_V2) throw new RecordBatchError('INVALID_RECORD', `record batch has magic ${header.magic}; only magic 2 is supported`);
   const size = header.batchLength + LOG_OVERHEAD;
@@ -550,19 +593,14 @@ export function decodeRecordBatch(buf: Buffer, at = 0, opts?: DecodeBatchOptions
   if (header.compression !== Compression.none) {
     body = decompress(header.compression as CompressionCodec, body, { maxBytes: opts?.maxDecompressedBytes });
   }
-  try {
-    return { header, records: decodeRecords(body, header), size };
-  } catch (e) {
-    if (e instanceof RecordBatchError || !(e instanceof ProtocolError)) throw e;
-    throw new RecordBatchError('CORRUPT_MESSAGE', `record batch is corrupt: ${e.message}`);
+  if (header.recordCount > body.length / MIN_RECORD_SIZE) {
+    throw new RecordBatchError('CORRUPT_MESSAGE', `record batch declares ${header.recordCount} records but holds ${body.length} bytes of records`);
   }
+  return { header, body, size };
 }
 
 function decodeRecords(body: Buffer, header: BatchHeader): DecodedRecord[] {
   const count = header.recordCount;
-  if (count > body.length / MIN_RECORD_SIZE) {
-    throw new RecordBatchError('CORRUPT_MESSAGE', `record batch declares ${count} records but holds ${body.length} bytes of records`);
-  }
   const logAppendTime = header.timestampType === 'LogAppendTime' ? header.maxTimestamp : undefined;
   const records = new Array<DecodedRecord>(count);
   const r = new Reader(body);
