@@ -9,7 +9,6 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { LmdbLogStore } from '../../worker/broker/log/lmdb-log-store.js';
 import { cleanPartition, type CleanerConfig, type CleanerOptions } from '../../worker/broker/log/cleaner.js';
 import { CleanerThread } from '../../worker/broker/log/cleaner-thread.js';
-import { TailCacheBudget } from '../../worker/broker/replica/tail-cache.js';
 import { Partition, type PartitionHost } from '../../worker/broker/replica/partition.js';
 import { decodeRecordBatch, encodeRecordBatch, readBatchHeader } from '../../worker/protocol/records/record-batch.js';
 import { prng } from '../helpers/prng';
@@ -19,7 +18,6 @@ const BROKER = 0;
 class Host implements PartitionHost {
   readonly brokerId = BROKER;
   readonly replicaLagTimeMaxMs = 30000;
-  readonly tailCacheBudget = new TailCacheBudget(64 << 20);
   clock = 1_700_000_000_000;
   constructor(private readonly configs: Record<string, string>) {}
   now() {

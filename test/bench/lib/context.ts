@@ -242,8 +242,9 @@ export class Context {
   }
 
   /** Whether the scenario (by name) was asked for. */
+  /** Whether a scenario (or a group of them, by prefix: 'produce-rf3', 'e2e') is selected by --scenario. */
   wants(name: string): boolean {
-    return !this.opts.scenarios || this.opts.scenarios.some((p) => name.startsWith(p));
+    return !this.opts.scenarios || this.opts.scenarios.some((p) => name.startsWith(p) || p.startsWith(name));
   }
 
   scenario(...args: Parameters<typeof newScenario>): Scenario {

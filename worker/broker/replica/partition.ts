@@ -14,7 +14,6 @@ import {
 } from '../../protocol/records/record-batch.js';
 import type { AppendBatch, LogStore, ProducerBatch, ProducerEntry, SegmentInfo, StoredBatch, StoredPartitionState } from '../log/log-store.js';
 import { LeaderEpochs } from './leader-epochs.js';
-import { TailCache, type TailCacheBudget } from './tail-cache.js';
 import { checkSequence, lastSeqOf, recordBatch } from './producer-state.js';
 import { hasCleanupPolicy } from '../log/topic-policies.js';
 
@@ -63,8 +62,6 @@ export interface PartitionHost {
   /** A local write failed: leadership should move away. */
   reportStorageFailure(partition: Partition): void;
   readonly replicaLagTimeMaxMs: number;
-  /** The broker-wide budget of the partitions' in-memory tails. */
-  readonly tailCacheBudget: TailCacheBudget;
   /** The effective value of a topic config (topic override, dynamic broker default, or Kafka's default). */
   topicConfig(topic: string, name: string): string;
 }
@@ -96,8 +93,6 @@ interface HighWatermarkWaiter {
 }
 
 const HW_CHECKPOINT_INTERVAL_MS = 5000;
-/** Most of a partition's newest batches kept in memory (a follower or consumer a little behind still hits it). */
-const TAIL_CACHE_BYTES = 4 << 20;
 
 export class Partition {
   leader = -1;
@@ -135,8 +130,6 @@ export class Partition {
   tombstoneHorizon: number | null;
   private deleting: Promise<void> | null = null;
   private closed = false;
-  /** The newest committed batches, as written; reads at the tail come from here. */
-  private readonly tail: TailCache;
 
   constructor(
     readonly topicId: string,
@@ -147,7 +140,6 @@ export class Partition {
     private readonly store: LogStore,
     private readonly host: PartitionHost,
   ) {
-    this.tail = new TailCache(host.tailCacheBudget, TAIL_CACHE_BYTES);
     this.logStartOffset = state.logStartOffset;
     this.nextOffset = state.logEndOffset;
     this.logEndOffset = state.logEndOffset;
@@ -332,13 +324,7 @@ export class Partition {
       () => write,
     );
     committed.then(
-      () => {
-        this.tail.add(
-          batches.map((b) => ({ baseOffset: b.baseOffset, endOffset: b.lastOffset + 1, bytes: b.bytes })),
-          this.host.now(),
-        );
-        this.advanceLogEnd(end);
-      },
+      () => this.advanceLogEnd(end),
       () => this.onWriteFailed(),
     );
     this.commitTail = committed.catch(() => undefined);
@@ -427,7 +413,6 @@ export class Partition {
   }
 
   private onWriteFailed(): void {
-    this.tail.clear();
     if (this.failed) return;
     this.failed = true;
     this.host.reportStorageFailure(this);
@@ -566,7 +551,7 @@ export class Partition {
     this.maybeExpandIsr(followerId, f);
     result.highWatermark = this.highWatermark;
     if (fetchOffset < this.logEndOffset && maxBytes > 0) {
-      result.batches = this.readStored(fetchOffset, this.logEndOffset, maxBytes);
+      result.batches = this.store.read(this.localId, fetchOffset, this.logEndOffset, maxBytes);
       for (const b of result.batches) result.bytes += b.bytes.length;
     }
     return result;
@@ -674,7 +659,6 @@ export class Partition {
   /** Follower: removes everything from `offset` on (divergence from the new leader). */
   async truncateTo(offset: number): Promise<void> {
     await this.commitTail;
-    this.tail.clear();
     if (offset >= this.logEndOffset) {
       // No record goes, but the epoch cache is still cut (as Kafka's UnifiedLog.truncateTo does): an epoch this
       // replica led without writing starts at its log end, and left in place it would answer every fetch with the
@@ -706,7 +690,6 @@ export class Partition {
   /** Follower behind the leader's log start (retention on the leader): start over at the leader's start. */
   async resetTo(offset: number): Promise<void> {
     await this.commitTail;
-    this.tail.clear();
     await this.store.resetTo(this.localId, offset);
     this.producers.clear();
     this.epochs.truncateFromEnd(0);
@@ -736,19 +719,9 @@ export class Partition {
       return result;
     }
     if (offset >= this.highWatermark || maxBytes <= 0) return result;
-    result.batches = this.readStored(offset, this.highWatermark, maxBytes);
+    result.batches = this.store.read(this.localId, offset, this.highWatermark, maxBytes);
     for (const b of result.batches) result.bytes += b.bytes.length;
     return result;
-  }
-
-  /** Committed batches (LogStore.read), from the in-memory tail when it reaches back far enough. */
-  private readStored(from: number, end: number, maxBytes: number): StoredBatch[] {
-    return this.tail.read(from, end, maxBytes) ?? this.store.read(this.localId, from, end, maxBytes);
-  }
-
-  /** A partition that took no writes for a while gives its tail's memory back. */
-  trimTailCache(now: number, idleMs: number): void {
-    if (now - this.tail.lastAddMs >= idleMs) this.tail.clear();
   }
 
   /** Reads durable batches up to the local log end (coordinators loading their state). */
@@ -833,8 +806,6 @@ export class Partition {
     let size = 0;
     for (const b of keep) size += b.bytes.length;
     current.sizeBytes = size;
-    // The cleaned segment is not the active one, but a cache reaching back into it would serve the old batches.
-    this.tail.clear();
     await this.store.replaceBatches(this.localId, segment.baseOffset, segment.endOffset, keep, { segments: [{ ...current }] });
   }
 
@@ -852,7 +823,6 @@ export class Partition {
   /** Fails everything waiting on this partition (it is going away). */
   close(): void {
     this.closed = true;
-    this.tail.clear();
     for (const w of this.hwWaiters.splice(0)) {
       clearTimeout(w.timer);
       w.resolve(ErrorCode.NOT_LEADER_OR_FOLLOWER);

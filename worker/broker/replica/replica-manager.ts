@@ -11,7 +11,6 @@ import type { PeerLinks } from '../network/peer-links.js';
 import { cleanPartition } from '../log/cleaner.js';
 import { CleanerThread, type CleanerWork } from '../log/cleaner-thread.js';
 import { Partition, type PartitionHost } from './partition.js';
-import { TailCacheBudget } from './tail-cache.js';
 import { ReplicaFetcher, type ReplicaFetchRequest, type ReplicaFetchResponse, type ReplicaFetchPartitionResponse } from './replica-fetcher.js';
 import { hasCleanupPolicy } from '../log/topic-policies.js';
 
@@ -31,9 +30,6 @@ export interface ReplicaManagerOptions {
   logDir?: string;
 }
 
-/** A partition without writes for this long drops its in-memory tail. */
-const TAIL_IDLE_MS = 10_000;
-
 interface ReplicaRead {
   /** Null when the request named a partition this broker cannot serve (the response is an error). */
   partition: Partition | null;
@@ -47,8 +43,6 @@ function replicaError(topicId: string, partition: number, errorCode: number): Re
 export class ReplicaManager implements PartitionHost {
   readonly brokerId: number;
   readonly replicaLagTimeMaxMs: number;
-  /** In-memory partition tails on this broker, at most this many bytes beyond one partition's share. */
-  readonly tailCacheBudget = new TailCacheBudget(64 << 20);
   private readonly byKey = new Map<string, Partition>();
   private readonly fetchers = new Map<number, ReplicaFetcher>();
   private readonly isrTimer: NodeJS.Timeout;
@@ -76,10 +70,7 @@ export class ReplicaManager implements PartitionHost {
     this.isrTimer.unref();
     this.checkpointTimer = setInterval(() => {
       const now = Date.now();
-      for (const p of this.byKey.values()) {
-        p.checkpointHighWatermark(now);
-        p.trimTailCache(now, TAIL_IDLE_MS);
-      }
+      for (const p of this.byKey.values()) p.checkpointHighWatermark(now);
     }, 5000);
     this.checkpointTimer.unref();
     this.retentionTimer = setInterval(() => void this.applyRetention(), opts.retentionCheckIntervalMs);
