@@ -7,6 +7,7 @@
 //   metadata  (g) create 10 × 1,000 partitions, then full Metadata requests
 //   e2e       (d) 10 s of end-to-end traffic at 10,000 msg/s, RF=3, acks=all (per-request costs)
 //   commits   5 s of pipelined offset commits (commits-per-s: 1 client, 64 in flight)
+//   commits-16  the same from 16 clients, 16 in flight each (commits-per-s-16-clients)
 //   compaction  1M keyed records (10K keys) compacted, as in the compaction scenario (cleaner backoff 1 s)
 //
 //   node --import tsx test/bench/profile.ts [--only produce,rf3,…] [--records N] [--out FILE.md] [--dir PROFILE_DIR] [--top N]
@@ -172,17 +173,21 @@ async function main(): Promise<void> {
     }
   }
 
-  // Offset commits (commits-per-s)
-  if (wanted('commits')) {
-    const c = await profiled('commits');
+  // Offset commits (commits-per-s with 1 client; commits-per-s-16-clients with 16)
+  for (const v of [
+    { name: 'commits', clients: 1, window: 64, title: 'offset commits (commits-per-s)', what: '1 connection, 64 in flight' },
+    { name: 'commits-16', clients: 16, window: 16, title: 'offset commits, 16 clients (commits-per-s-16-clients)', what: '16 groups and connections, 16 in flight each' },
+  ]) {
+    if (!wanted(v.name)) continue;
+    const c = await profiled(v.name);
     try {
       await createTopics(c.ports[0]!, [{ name: 'commits', partitions: PARTITIONS, replicationFactor: 3 }]);
-      const r = await commitThroughput(c.ports[0]!, 'profile-commits', 'commits', PARTITIONS, 1, 64, 5);
+      const r = await commitThroughput(c.ports[0]!, `profile-${v.name}`, 'commits', PARTITIONS, v.clients, v.window, 5);
       await c.stop();
       report(
-        'commits',
-        'offset commits (commits-per-s)',
-        `5 s of OffsetCommit v8 (one partition offset each, generation -1), 1 connection, 64 in flight: ${Math.round(r.commits / r.seconds).toLocaleString('en-US')} commits/s, p50 ${r.p50Ms.toFixed(1)} ms, p99 ${r.p99Ms.toFixed(1)} ms under the profiler.`,
+        v.name,
+        v.title,
+        `5 s of OffsetCommit v8 (one partition offset each, generation -1), ${v.what}: ${Math.round(r.commits / r.seconds).toLocaleString('en-US')} commits/s, p50 ${r.p50Ms.toFixed(1)} ms, p99 ${r.p99Ms.toFixed(1)} ms under the profiler.`,
       );
     } finally {
       await c.stop();

@@ -59,18 +59,7 @@ async function readPartition(port: number, topic: string, partition: number): Pr
   const out: { offset: bigint; value: string }[] = [];
   let offset = 0n;
   for (;;) {
-    const res = await c.request(1, 12, {
-      replicaId: -1,
-      maxWaitMs: 0,
-      minBytes: 0,
-      maxBytes: 50_000_000,
-      isolationLevel: 0,
-      sessionId: 0,
-      sessionEpoch: -1,
-      topics: [{ topic, partitions: [{ partition, currentLeaderEpoch: -1, fetchOffset: offset, lastFetchedEpoch: -1, logStartOffset: -1n, partitionMaxBytes: 50_000_000 }] }],
-      forgottenTopicsData: [],
-      rackId: '',
-    });
+    const res = await c.request(1, 12, RawClient.fetchBody(topic, partition, offset, 50_000_000));
     const p = res.responses[0].partitions[0];
     expect(p.errorCode).toBe(0);
     const records: Buffer = p.records;

@@ -116,6 +116,22 @@ export class RawClient {
     return RawClient.decodeResponse(apiKey, version, frame, correlationId) as T;
   }
 
+  /** A consumer's Fetch body (v4+, by topic name) for one partition from `fetchOffset`, answered at once, no session. */
+  static fetchBody(topic: string, partition: number, fetchOffset = 0n, maxBytes = 10_000_000) {
+    return {
+      replicaId: -1,
+      maxWaitMs: 0,
+      minBytes: 0,
+      maxBytes,
+      isolationLevel: 0,
+      sessionId: 0,
+      sessionEpoch: -1,
+      topics: [{ topic, partitions: [{ partition, currentLeaderEpoch: -1, fetchOffset, lastFetchedEpoch: -1, logStartOffset: -1n, partitionMaxBytes: maxBytes }] }],
+      forgottenTopicsData: [],
+      rackId: '',
+    };
+  }
+
   static decodeResponse(apiKey: number, version: number, frame: Buffer, expectCorrelation?: number): unknown {
     const { decode } = codecFor(apiKey);
     const r = new Reader(frame);

@@ -37,18 +37,7 @@ async function produce(c: RawClient, topic: string, partition: number, records: 
 }
 
 async function fetchAll(c: RawClient, topic: string, partition: number, offset = 0n) {
-  const res = await c.request(1, 12, {
-    replicaId: -1,
-    maxWaitMs: 0,
-    minBytes: 0,
-    maxBytes: 10_000_000,
-    isolationLevel: 0,
-    sessionId: 0,
-    sessionEpoch: -1,
-    topics: [{ topic, partitions: [{ partition, currentLeaderEpoch: -1, fetchOffset: offset, lastFetchedEpoch: -1, logStartOffset: -1n, partitionMaxBytes: 10_000_000 }] }],
-    forgottenTopicsData: [],
-    rackId: '',
-  });
+  const res = await c.request(1, 12, RawClient.fetchBody(topic, partition, offset));
   return res.responses[0].partitions[0];
 }
 

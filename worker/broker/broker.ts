@@ -15,7 +15,7 @@ import { createLogger, type Logger } from './logger.js';
 import { Connection } from './network/connection.js';
 import { ControllerLink } from './network/controller-link.js';
 import { PeerLinks } from './network/peer-links.js';
-import type { ReplicaFetchRequest } from './replica/replica-fetcher.js';
+import type { ReplicaFetchRequest, ReplicaFetchWake } from './replica/replica-fetcher.js';
 import { ProducerIdAllocator } from './replica/producer-ids.js';
 import { ReplicaManager } from './replica/replica-manager.js';
 import { GroupCoordinator } from './coordinator/group/group-coordinator.js';
@@ -67,6 +67,10 @@ export class Broker implements BrokerContext, BrokerControlApi {
     this.metadata.setStaticDefaults({ ...opts.settings });
     this.links = new PeerLinks(async (from, method, body) => {
       if (method === 'replicaFetch') return this.replicas.handleReplicaFetch(body as ReplicaFetchRequest);
+      if (method === 'replicaFetchWake') {
+        this.replicas.wakeReplicaFetch((body as ReplicaFetchWake).replicaId);
+        return { body: null };
+      }
       throw new Error(`broker ${this.brokerId} does not serve ${method} (asked by ${from})`);
     });
     for (const [peer, port] of Object.entries(opts.peerPorts)) this.links.connect(Number(peer), port);

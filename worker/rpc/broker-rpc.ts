@@ -185,6 +185,11 @@ export interface BrokerSettings {
    */
   'log.flush.interval.messages'?: number;
   'log.flush.interval.ms'?: number;
+  /**
+   * How long the group coordinator keeps a batch of its writes open for more: -1 (unset; Kafka 4.2+'s default)
+   * until the end of the event-loop turn, 0 = every write alone, > 0 = that many ms.
+   */
+  'group.coordinator.append.linger.ms'?: number;
 }
 
 export const DEFAULT_BROKER_SETTINGS: BrokerSettings = {

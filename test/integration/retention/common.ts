@@ -79,18 +79,7 @@ export async function fetchOnce(
   const { host, port } = brokerAddr(cluster, brokerId);
   const c = await RawClient.open(port, host);
   try {
-    const res = await c.request(1, 11, {
-      replicaId: -1,
-      maxWaitMs: 0,
-      minBytes: 0,
-      maxBytes,
-      isolationLevel: 0,
-      sessionId: 0,
-      sessionEpoch: -1,
-      topics: [{ topic, partitions: [{ partition, currentLeaderEpoch: -1, fetchOffset: BigInt(offset), logStartOffset: -1n, partitionMaxBytes: maxBytes }] }],
-      forgottenTopicsData: [],
-      rackId: '',
-    });
+    const res = await c.request(1, 11, RawClient.fetchBody(topic, partition, BigInt(offset), maxBytes));
     const p = res.responses[0].partitions[0];
     const parts: Buffer[] = Array.isArray(p.records) ? p.records : p.records ? [p.records] : [];
     return { errorCode: p.errorCode, logStartOffset: Number(p.logStartOffset), highWatermark: Number(p.highWatermark), records: Buffer.concat(parts) };

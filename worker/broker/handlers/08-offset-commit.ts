@@ -4,6 +4,12 @@
 // As in Kafka's KafkaApis, partitions of unknown topics (or beyond a topic's partition count) are answered
 // UNKNOWN_TOPIC_OR_PARTITION up front and only the rest goes to the coordinator; when nothing is left, the
 // coordinator is not asked at all (no group is created).
+// Concurrent on its connection: a client pipelining commits (commitAsync) has them all validated and queued for
+// the same coordinator batch instead of one replication round each. Responses still leave in request order, and
+// every other request on the connection (JoinGroup, SyncGroup, Heartbeat, OffsetFetch …) still waits for the
+// commits before it and holds back the commits after it, so a member's commits keep their order relative to its
+// rebalance as with Kafka's one-request-at-a-time channel. Commits among themselves: validated and appended in
+// arrival order, applied in log order (the later of two commits of a partition wins, as on replay).
 import { ErrorCode } from '../../protocol/errors.js';
 import {
   decodeOffsetCommitRequest,
@@ -21,6 +27,7 @@ export const offsetCommitHandler = defineHandler<OffsetCommitRequest, OffsetComm
   maxVersion: 9,
   decode: decodeOffsetCommitRequest,
   encode: encodeOffsetCommitResponse,
+  concurrent: true,
   async handle(req, ctx, broker) {
     const generation = req.generationIdOrMemberEpoch ?? -1;
     const memberId = req.memberId ?? '';

@@ -34,6 +34,8 @@ export class Connection {
   private runningConcurrent = false;
   private closed = false;
   private paused = false;
+  /** Responses written since the socket was corked; uncorked once the current burst of completions is over. */
+  private corked = false;
   /** Requests wait until the broker has its first metadata from the controller. */
   private brokerReady = false;
   readonly peer: string;
@@ -208,16 +210,22 @@ export class Connection {
 
   private flush(): void {
     if (this.closed) return;
-    let corked = false;
     while (this.responses.length > 0 && this.responses[0]!.done) {
       const s = this.responses.shift()!;
       if (!s.chunks) continue;
-      if (!corked) {
+      if (!this.corked) {
+        // Requests that complete together (pipelined commits answered by one coordinator batch, produce requests
+        // acknowledged by one high-watermark move) each land here from their own promise continuation. The
+        // uncork waits for nextTick, which runs once the whole chain of continuations has drained, so they leave
+        // in one writev instead of one write syscall per response.
+        this.corked = true;
         this.socket.cork();
-        corked = true;
+        process.nextTick(() => {
+          this.corked = false;
+          this.socket.uncork();
+        });
       }
       for (const c of s.chunks) this.socket.write(c);
     }
-    if (corked) this.socket.uncork();
   }
 }

@@ -21,6 +21,11 @@ export interface ReplicaFetchRequest {
   partitions: { topicId: string; partition: number; currentLeaderEpoch: number; fetchOffset: number; lastFetchedEpoch: number; maxBytes: number }[];
 }
 
+/** Asks the leader to answer this follower's waiting fetch now (see ReplicaManager.wakeReplicaFetch). */
+export interface ReplicaFetchWake {
+  replicaId: number;
+}
+
 export interface ReplicaFetchPartitionResponse {
   topicId: string;
   partition: number;
@@ -44,6 +49,9 @@ export class ReplicaFetcher {
   private stopped = false;
   private wake: (() => void) | null = null;
   private lastResponseId = 0;
+  /** The partitions named by the fetch in flight (null: none in flight), and whether the leader was asked to answer it early. */
+  private fetching: Set<Partition> | null = null;
+  private wakeSent = false;
 
   constructor(
     readonly leaderId: number,
@@ -62,6 +70,13 @@ export class ReplicaFetcher {
   add(p: Partition): void {
     this.partitions.add(p);
     this.wake?.();
+    // A partition first followed while a fetch is in flight would wait for that fetch's long poll: the leader is
+    // asked to answer it now, so the next fetch names this partition too.
+    if (this.fetching && !this.fetching.has(p) && !this.wakeSent) {
+      this.wakeSent = true;
+      const wake: ReplicaFetchWake = { replicaId: this.brokerId };
+      this.links.request(this.leaderId, 'replicaFetchWake', wake, this.requestTimeoutMs).catch(() => undefined);
+    }
     if (!this.running) void this.run();
   }
 
@@ -112,12 +127,16 @@ export class ReplicaFetcher {
           })),
         };
         let res: ReplicaFetchResponse;
+        this.fetching = new Set(parts);
+        this.wakeSent = false;
         try {
           res = await this.links.request<ReplicaFetchResponse>(this.leaderId, 'replicaFetch', req, this.requestTimeoutMs);
         } catch (e) {
           this.log.debug(`fetch from broker ${this.leaderId} failed: ${(e as Error).message}`);
           await this.sleep(BACKOFF_MS);
           continue;
+        } finally {
+          this.fetching = null;
         }
         this.lastResponseId = res.responseId;
         const byKey = new Map(parts.map((p) => [`${p.topicId}:${p.index}`, p]));

@@ -256,6 +256,8 @@ export class ReplicaManager implements PartitionHost {
   /** Per follower: the id of the last replica fetch response sent to it (see ReplicaFetchRequest.lastResponseId). */
   private readonly replicaResponses = new Map<number, number>();
   private nextResponseId = 1;
+  /** Per follower: ends the long poll of its replica fetch waiting here (see wakeReplicaFetch). */
+  private readonly replicaWaits = new Map<number, () => void>();
 
   /**
    * Answers a follower's fetch, waiting up to maxWaitMs for new data when there is none (long poll). Like an
@@ -270,8 +272,18 @@ export class ReplicaManager implements PartitionHost {
       const read = this.readForReplica(req);
       const left = deadline - Date.now();
       if (read.bytes > 0 || read.anyNews || left <= 0) return this.replicaResponse(req, read.entries);
-      await this.waitForAny(req, left);
+      if (await this.waitForAny(req, left)) return this.replicaResponse(req, this.readForReplica(req).entries);
     }
+  }
+
+  /**
+   * The follower started following partitions of this leader that its fetch waiting here does not name: that
+   * fetch is answered now, so its next one names them, rather than after the long poll (up to
+   * replica.fetch.wait.max.ms) - the first acks=all writes to a new partition, or to one whose leadership just
+   * moved here (a coordinator's first writes after a failover), would otherwise wait that long.
+   */
+  wakeReplicaFetch(replicaId: number): void {
+    this.replicaWaits.get(replicaId)?.();
   }
 
   private replicaResponse(req: ReplicaFetchRequest, entries: ReplicaRead[]): { body: ReplicaFetchResponse; transfer: ArrayBuffer[] } {
@@ -336,19 +348,24 @@ export class ReplicaManager implements PartitionHost {
     return { entries, bytes, anyNews };
   }
 
-  private waitForAny(req: ReplicaFetchRequest, ms: number): Promise<void> {
+  /** Resolves on new data, at the timeout (false) or when the follower asked to be answered now (true). */
+  private waitForAny(req: ReplicaFetchRequest, ms: number): Promise<boolean> {
     return new Promise((resolve) => {
       const unwatch: (() => void)[] = [];
-      const done = () => {
+      const finish = (woken: boolean) => {
         clearTimeout(timer);
         for (const u of unwatch) u();
-        resolve();
+        if (this.replicaWaits.get(req.replicaId) === wake) this.replicaWaits.delete(req.replicaId);
+        resolve(woken);
       };
+      const done = () => finish(false);
+      const wake = () => finish(true);
       const timer = setTimeout(done, ms);
       for (const rp of req.partitions) {
         const p = this.get(rp.topicId, rp.partition);
         if (p) unwatch.push(p.watchLogEnd(done));
       }
+      this.replicaWaits.set(req.replicaId, wake);
     });
   }
 

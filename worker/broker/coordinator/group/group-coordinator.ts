@@ -1,10 +1,11 @@
 // The group coordinator of one broker: for every __consumer_offsets partition this broker leads, a shard
 // holding that partition's groups and committed offsets. A shard's state is rebuilt by replaying the
 // partition when the broker becomes its leader (after a restart or a leader move); every change is written
-// to the partition first and answered only once durable.
+// to the partition first (coalesced with the other writes of the same moment, see coordinator-appender.ts) and
+// answered and applied only once replicated.
 import { randomUUID } from 'node:crypto';
 import { ErrorCode } from '../../../protocol/errors.js';
-import { decodeRecordBatch, encodeRecordBatch, readBatchHeader } from '../../../protocol/records/record-batch.js';
+import { decodeRecordBatch } from '../../../protocol/records/record-batch.js';
 import type { GroupMetadataValue } from '../../../protocol/generated/index.js';
 import type { BrokerSettings, ControllerApi } from '../../../rpc/broker-rpc.js';
 import type { MetadataImage } from '../../../rpc/metadata.js';
@@ -13,6 +14,7 @@ import type { Partition } from '../../replica/partition.js';
 import type { ReplicaManager } from '../../replica/replica-manager.js';
 import { ClassicGroup, type GroupConfig, type GroupHost, type JoinRequest, type JoinResult, type SyncResult } from './classic-group.js';
 import { ConsumerGroup, type ConsumerGroupHost } from './consumer-group.js';
+import { CoordinatorAppender } from './coordinator-appender.js';
 import { OFFSETS_TOPIC, OFFSETS_TOPIC_CONFIGS, offsetsPartitionFor } from './offsets-topic.js';
 import { decodeGroupRecord, encodeGroupRecord, type GroupRecord } from './records.js';
 
@@ -28,6 +30,8 @@ export type Group = ClassicGroup | ConsumerGroup;
 const LOAD_CHUNK_BYTES = 1 << 20;
 /** offsets.commit.timeout.ms */
 const COORDINATOR_WRITE_TIMEOUT_MS = 5000;
+/** group.coordinator.append.linger.ms when unset: Kafka 4.2+'s adaptive linger (KAFKA-19826). */
+const DEFAULT_APPEND_LINGER_MS = -1;
 
 function offsetKey(topic: string, partition: number): string {
   return `${topic}\u0000${partition}`;
@@ -37,12 +41,12 @@ export class Shard {
   loaded = false;
   readonly groups = new Map<string, Group>();
   readonly offsets = new Map<string, Map<string, OffsetEntry>>();
-  /** Partition writes in flight, so unloading can wait for them. */
-  writes: Promise<void> = Promise.resolve();
 
   constructor(
     readonly index: number,
     readonly partition: Partition,
+    /** The shard's writes to its partition, batched. */
+    readonly appender: CoordinatorAppender,
   ) {}
 
   applyOffset(group: string, topic: string, partition: number, entry: OffsetEntry | null): void {
@@ -171,7 +175,14 @@ export class GroupCoordinator implements GroupHost, ConsumerGroupHost {
       if (this.shards.has(index)) continue;
       const partition = this.deps.replicas.get(topic!.topicId, index);
       if (!partition) continue;
-      const shard = new Shard(index, partition);
+      const appender = new CoordinatorAppender(partition, {
+        name: `${OFFSETS_TOPIC}-${index}`,
+        lingerMs: this.deps.settings['group.coordinator.append.linger.ms'] ?? DEFAULT_APPEND_LINGER_MS,
+        maxBatchBytes: this.deps.settings['message.max.bytes'],
+        commitTimeoutMs: COORDINATOR_WRITE_TIMEOUT_MS,
+        now: this.now,
+      });
+      const shard = new Shard(index, partition, appender);
       this.shards.set(index, shard);
       void this.load(shard).catch((e: unknown) => this.deps.log.error(`loading ${OFFSETS_TOPIC}-${index} failed`, e));
     }
@@ -230,6 +241,9 @@ export class GroupCoordinator implements GroupHost, ConsumerGroupHost {
 
   private unload(shard: Shard): void {
     this.shards.delete(shard.index);
+    // Writes not yet appended fail as Kafka fails a shard's pending operations on unload: the client finds the
+    // new coordinator and retries there.
+    shard.appender.abort(new Error(`no longer the coordinator of ${OFFSETS_TOPIC}-${shard.index}`));
     const now = this.now();
     for (const g of shard.groups.values()) {
       const t = this.timers.get(g);
@@ -290,25 +304,12 @@ export class GroupCoordinator implements GroupHost, ConsumerGroupHost {
     return [...this.deps.metadata.topicsByName.keys()];
   }
 
-  /** Appends records to the shard's partition; resolves when they are committed. */
+  /**
+   * Adds records to the shard's next batch; resolves when the batch is replicated. Writes are appended in call
+   * order and resolve in that order, so changes applied after each write are applied in log order.
+   */
   write(shard: Shard, records: GroupRecord[]): Promise<void> {
-    if (records.length === 0) return Promise.resolve();
-    const now = this.now();
-    const bytes = encodeRecordBatch({ records: records.map((r) => ({ ...encodeGroupRecord(r), timestamp: now })) });
-    const header = readBatchHeader(bytes, 0);
-    const result = shard.partition.append(bytes, header, bytes.length, null);
-    if (result.errorCode !== ErrorCode.NONE) return Promise.reject(new Error(`append to ${OFFSETS_TOPIC}-${shard.index} failed with error ${result.errorCode}`));
-    // Like Kafka's coordinator (acks=all): a change counts once every in-sync replica of the partition has it.
-    const partition = shard.partition;
-    const done = result.committed.then(async () => {
-      const code = await partition.waitForHighWatermark(result.lastOffset + 1, COORDINATOR_WRITE_TIMEOUT_MS);
-      if (code !== ErrorCode.NONE) throw new Error(`${OFFSETS_TOPIC}-${shard.index} did not replicate the write (error ${code})`);
-    });
-    shard.writes = shard.writes.then(
-      () => done.catch(() => undefined),
-      () => undefined,
-    );
-    return done;
+    return shard.appender.write(records.map(encodeGroupRecord));
   }
 
   // ---- classic protocol
@@ -399,11 +400,13 @@ export class GroupCoordinator implements GroupHost, ConsumerGroupHost {
     let group = this.groupOf(shard, groupId);
     const now = this.now();
     let groupError: number;
+    let created: ClassicGroup | null = null;
     if (!group) {
       if (generationOrEpoch >= 0) groupError = ErrorCode.ILLEGAL_GENERATION;
       else {
-        // A commit from outside any group (admin tools, assign()-mode consumers) creates an empty group.
-        group = new ClassicGroup(groupId, this.groupConfig, this, now);
+        // A commit from outside any group (admin tools, assign()-mode consumers) creates an empty group, at once:
+        // the commits queued behind this one see it, as later operations see Kafka's uncommitted state.
+        group = created = new ClassicGroup(groupId, this.groupConfig, this, now);
         shard.groups.set(groupId, group);
         groupError = ErrorCode.NONE;
       }
@@ -436,9 +439,18 @@ export class GroupCoordinator implements GroupHost, ConsumerGroupHost {
     try {
       await this.write(shard, records);
     } catch (e) {
-      this.deps.log.error(`offset commit for ${groupId} failed`, e);
+      // One line per commit: a failed batch fails every commit in it, and failovers fail many batches.
+      this.deps.log.warn(`offset commit for ${groupId} failed: ${(e as Error).message}`);
+      // Nothing half-applied (Kafka reverts its uncommitted state when an append fails): the empty group this
+      // commit created goes again unless something else has made it real since.
+      if (created && shard.groups.get(groupId) === created && created.isEmpty && created.protocolType === null && !shard.offsets.has(groupId)) {
+        shard.groups.delete(groupId);
+      }
       return all(ErrorCode.NOT_COORDINATOR);
     }
+    // As the replay in load() does: offsets without a group record belong to an empty classic group (one that a
+    // failed commit queued ahead of this one took away again).
+    if (records.length > 0 && !shard.groups.has(groupId)) shard.groups.set(groupId, new ClassicGroup(groupId, this.groupConfig, this, this.now()));
     for (const r of records) if (r.type === 'offset') shard.applyOffset(r.group, r.topic, r.partition, toEntry(r.value!));
     return codes;
   }
@@ -605,7 +617,7 @@ export class GroupCoordinator implements GroupHost, ConsumerGroupHost {
     clearInterval(this.expiryTimer);
     for (const t of this.timers.values()) clearTimeout(t);
     this.timers.clear();
-    await Promise.all([...this.shards.values()].map((s) => s.writes));
+    await Promise.all([...this.shards.values()].map((s) => s.appender.idle()));
   }
 }
 
