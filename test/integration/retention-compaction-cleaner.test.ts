@@ -381,10 +381,21 @@ describe.skipIf(!kafkajs.available || !platformatic.available || !kcat.available
     await waitInSync(cluster, victim, [topic]);
     // Right after its restart the victim may clean only up to the high watermark it checkpointed, and serve only
     // up to it; it gets there once it has caught up.
+    // On a timeout, say which replica is behind and how (its record count, its first record that differs).
+    let lag = '';
     await waitFor(async () => {
-      for (const b of replicas) if (!isDeepStrictEqual(await served(topic, b), expected)) return false;
-      return true;
-    }, { what: 'every replica to compact', timeoutMs: 30_000 });
+      lag = '';
+      for (const b of replicas) {
+        const read = await readReplica(cluster, b, topic);
+        const got = read.records.map((r) => ({ offset: r.offset, key: r.key!, value: r.value }));
+        if (isDeepStrictEqual(got, expected)) continue;
+        const at = got.findIndex((r, i) => !isDeepStrictEqual(r, expected[i]));
+        lag += ` broker ${b}: high watermark ${read.highWatermark}, ${read.batches.length} batches up to ${read.batches.at(-1)?.lastOffset}, ${got.length} records (expected ${expected.length}), first difference at #${at} ${JSON.stringify(got[at])?.slice(0, 80)} vs ${JSON.stringify(expected[at])?.slice(0, 80)};`;
+      }
+      return lag === '';
+    }, { what: 'every replica to compact', timeoutMs: 30_000 }).catch((e: Error) => {
+      throw new Error(`${e.message}:${lag}\n${cluster.partitions().filter((p) => p.topic === topic).map((p) => JSON.stringify(p)).join('\n')}`);
+    });
     for (const b of replicas) expect(await served(topic, b), `broker ${b}`).toEqual(expected);
     report(`${topic}: ${produced.length} records -> ${expected.length} on each replica, broker ${victim} killed and restarted during the cleaning`);
   });

@@ -393,11 +393,18 @@ export class Partition {
   /**
    * Whether a replica fetch response must carry this partition for `followerId` although it brings no records:
    * its high watermark or log start moved since the last response that did (or `full`: that response may be lost).
-   * Records what is being sent.
+   * Records what is being sent, unless the follower will not apply it (`applied` false: the answer carries an error
+   * or a divergence) - a caught-up follower would otherwise never be sent the high watermark again, and serve a
+   * stale one until the next produce.
    */
-  takeFollowerNews(followerId: number, full: boolean): boolean {
+  takeFollowerNews(followerId: number, full: boolean, applied = true): boolean {
     const f = this.followers.get(followerId);
     if (!f) return true;
+    if (!applied) {
+      f.sentHighWatermark = -1;
+      f.sentLogStartOffset = -1;
+      return true;
+    }
     const changed = full || f.sentHighWatermark !== this.highWatermark || f.sentLogStartOffset !== this.logStartOffset;
     f.sentHighWatermark = this.highWatermark;
     f.sentLogStartOffset = this.logStartOffset;

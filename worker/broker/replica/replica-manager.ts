@@ -292,8 +292,11 @@ export class ReplicaManager implements PartitionHost {
     const transfer: ArrayBuffer[] = [];
     for (const { response, partition } of entries) {
       const news = response.records !== null || response.errorCode !== ErrorCode.NONE || response.divergingEpoch !== null;
-      // takeFollowerNews runs for every partition: it records what this response tells the follower.
-      if (!(partition ? partition.takeFollowerNews(req.replicaId, full) : true) && !news) continue;
+      // takeFollowerNews runs for every partition: it records what this response tells the follower. A follower
+      // applies a high watermark only from an answer without error or divergence, so an answer with one tells it
+      // nothing to remember.
+      const applied = response.errorCode === ErrorCode.NONE && response.divergingEpoch === null;
+      if (!(partition ? partition.takeFollowerNews(req.replicaId, full, applied) : true) && !news) continue;
       partitions.push(response);
       if (response.records) transfer.push(response.records.buffer as ArrayBuffer);
     }
