@@ -154,6 +154,30 @@ describe('messages', () => {
     expect(byExpr.messages.map((m) => JSON.parse(text(m.value)!).n).sort((a: number, b: number) => a - b)).toEqual([0, 2, 4, 6, 8]);
   });
 
+  test('a substring filter over many batches: each match once, paging forward and backward, every record counted as scanned', async () => {
+    // 40 batches of 10 over 2 partitions; three batches carry the substring. The others are skipped undecoded.
+    await api.createTopic('local', { name: 'haystack', partitions: 2, replicationFactor: 1 });
+    const needles = new Set([7, 23, 31]);
+    for (let c = 0; c < 40; c++) {
+      await api.produce('local', { topic: 'haystack', partition: c % 2, value: needles.has(c) ? `needle-{{i}}-c${c}` : `hay-{{i}}-c${c}`, count: 10 });
+    }
+    await settled('haystack', 400);
+    const expected = [...needles].flatMap((c) => Array.from({ length: 10 }, (_, i) => `needle-${i}-c${c}`)).sort();
+    for (const direction of ['forward', 'backward'] as const) {
+      const query = { topic: 'haystack', direction, start: { kind: direction === 'forward' ? 'earliest' : 'latest' } as const, limit: 4, filter: { value: 'needle' } };
+      let r = await api.browse('local', query);
+      const values = r.messages.map((m) => text(m.value)!);
+      let scanned = r.scanned;
+      while (!r.done) {
+        r = await api.browseMore('local', query, r.cursor);
+        values.push(...r.messages.map((m) => text(m.value)!));
+        scanned += r.scanned;
+      }
+      expect([...values].sort(), direction).toEqual(expected);
+      expect(scanned, direction).toBe(400);
+    }
+  });
+
   test('filter sandbox: no Node inside, runaway code is stopped with FILTER_ERROR, bad code too', async () => {
     const none = await api.browse('local', { topic: 'events', start: { kind: 'earliest' }, limit: 1000, filter: { expression: 'typeof process !== "undefined" || typeof require !== "undefined"' } });
     expect(none.messages).toHaveLength(0);

@@ -7,7 +7,7 @@ import { badRequest, uiError } from '../errors.js';
 import type { ClusterMetadataSnapshot } from '../kafka-client.js';
 import { listOffsets, offsetRange, pkey } from '../offsets.js';
 import { findTopic } from '../topics.js';
-import { fetchPartitions, type FetchedRecord } from './fetch.js';
+import { fetchPartitions, skippedWithin, type FetchedRecord, type SkippedBatch } from './fetch.js';
 import type { FilterCache } from './filter-sandbox.js';
 import { filterInput, plainFilter, plainMatch, toMessage } from './records.js';
 
@@ -31,6 +31,13 @@ interface PartitionState {
   /** Read but not yet taken, in the order they are taken, from `head` on (no shift(): buffers hold ~26k records). */
   buffer: Item[];
   head: number;
+  /**
+   * Where the read that filled the buffer ended (forward) or began (backward): once the buffer is taken, the
+   * position moves there, past records that were skipped (FetchOptions.mustContain) or were not messages.
+   */
+  bound: number;
+  /** Batches of the last read left undecoded (no match possible): counted as scanned when the position passes them. */
+  skipped: SkippedBatch[];
   failures: number;
 }
 
@@ -121,6 +128,8 @@ export class Browser {
       end: range.end.get(pkey(query.topic, p)) ?? 0,
       buffer: [],
       head: 0,
+      bound: 0,
+      skipped: [],
       failures: 0,
     }));
     const forward = direction === 'forward';
@@ -129,7 +138,18 @@ export class Browser {
     const sandbox = query.filter?.expression ? this.filters.get(query.filter.expression) : null;
     const messages: MessageRecord[] = [];
     let scanned = 0;
+    /** Turns of the merge loop, for the time-budget check (scanned jumps by whole skipped batches). */
+    let turns = 0;
+    // The filter's substrings: a chunk's batches without them are counted, not decoded (expressions see every record).
+    const plain = plainFilter(query.filter);
+    const mustContain = plain ? [plain.key, plain.value, plain.headerBytes].filter((b): b is Buffer => b !== null) : [];
     let timedOut = false;
+
+    /** Moves a partition's position on (forward: up, backward: down), counting the skipped records it passes. */
+    const advance = (s: PartitionState, to: number) => {
+      if (s.skipped.length > 0) scanned += forward ? skippedWithin(s.skipped, s.pos, to) : skippedWithin(s.skipped, to, s.pos);
+      s.pos = to;
+    };
 
     const refresh = async () => {
       md = await this.c.metadata();
@@ -139,36 +159,43 @@ export class Browser {
     const fill = async (s: PartitionState): Promise<void> => {
       let got: FetchedRecord[] = [];
       if (forward) {
-        const [r] = await fetchPartitions(this.c.client, md, query.topic, [{ partition: s.partition, offset: s.pos, maxBytes: CHUNK_BYTES }]);
+        const [r] = await fetchPartitions(this.c.client, md, query.topic, [{ partition: s.partition, offset: s.pos, maxBytes: CHUNK_BYTES }], { mustContain });
         if (!r) return;
         if (r.error) return this.onError(query.topic, s, r.error, refresh);
         s.end = r.highWatermark;
         s.start = r.logStartOffset;
+        s.skipped = r.skipped;
         got = r.records.filter((x) => x.offset >= s.pos && x.offset < s.end);
+        s.bound = Math.min(r.nextOffset ?? s.pos, s.end);
         if (got.length === 0) {
-          // Only control batches or compacted gaps: skip past them; nothing at all means nothing below the end.
-          if (r.nextOffset !== null && r.nextOffset > s.pos) s.pos = Math.min(r.nextOffset, s.end);
-          else s.pos = Math.max(s.pos, s.end);
+          // Only control batches, compacted gaps or skipped batches: go past them; nothing at all means nothing below
+          // the end.
+          if (r.nextOffset !== null && r.nextOffset > s.pos) advance(s, Math.min(r.nextOffset, s.end));
+          else advance(s, Math.max(s.pos, s.end));
           return;
         }
       } else {
         const want = Math.max(20, Math.ceil((limit - messages.length) / Math.max(1, states.filter((x) => !exhausted(x)).length)) * (sandbox || query.filter ? 4 : 1));
         const from = Math.max(s.start, s.pos - Math.min(want, 2_000));
         let at = from;
+        const skipped: SkippedBatch[] = [];
         while (at < s.pos) {
-          const [r] = await fetchPartitions(this.c.client, md, query.topic, [{ partition: s.partition, offset: at, maxBytes: CHUNK_BYTES }]);
+          const [r] = await fetchPartitions(this.c.client, md, query.topic, [{ partition: s.partition, offset: at, maxBytes: CHUNK_BYTES }], { mustContain });
           if (!r) return;
           if (r.error) return this.onError(query.topic, s, r.error, refresh);
           s.start = r.logStartOffset;
+          skipped.push(...r.skipped);
           got.push(...r.records.filter((x) => x.offset >= at && x.offset < s.pos));
           const next = r.nextOffset ?? s.pos;
           if (next <= at) break;
           at = next;
         }
+        s.skipped = skipped;
         if (got.length === 0) {
-          s.pos = from;
+          advance(s, from);
           return;
         }
+        s.bound = from;
         got.reverse();
       }
       s.failures = 0;
@@ -179,7 +206,7 @@ export class Browser {
     };
 
     while (messages.length < limit) {
-      if ((scanned & 255) === 0 && Date.now() - started > budget) {
+      if ((++turns & 255) === 0 && Date.now() - started > budget) {
         timedOut = true;
         break;
       }
@@ -209,7 +236,8 @@ export class Browser {
         continue;
       }
       const item = best.buffer[best.head++]!;
-      best.pos = forward ? item.record.offset + 1 : item.record.offset;
+      advance(best, forward ? item.record.offset + 1 : item.record.offset);
+      if (buffered(best) === 0) advance(best, forward ? Math.max(best.pos, best.bound) : Math.min(best.pos, best.bound));
       scanned++;
       if (item.match) messages.push(toMessage(query.topic, item.record, maxValueBytes));
     }
