@@ -17,6 +17,14 @@ import { LeaderEpochs } from './leader-epochs.js';
 import { checkSequence, lastSeqOf, recordBatch } from './producer-state.js';
 import { hasCleanupPolicy } from '../log/topic-policies.js';
 
+/** A write not run because an earlier write of the same log failed (the log is reloaded from disk). */
+class WriteCancelled extends Error {
+  override name = 'WriteCancelled';
+  constructor() {
+    super('an earlier write to this log failed');
+  }
+}
+
 export interface AppendResult {
   errorCode: number;
   errorMessage: string | null;
@@ -114,6 +122,8 @@ export class Partition {
   /** Set after a failed commit until the in-memory state has been reloaded from disk. */
   private failed = false;
   private commitTail: Promise<void> = Promise.resolve();
+  /** Bumped by a failed write: writes issued before it and still queued are cancelled. */
+  private writeGeneration = 0;
   private readonly producers = new Map<number, ProducerEntry>();
   private readonly waiters = new Set<() => void>();
   private readonly logEndWaiters = new Set<() => void>();
@@ -308,7 +318,13 @@ export class Partition {
     return { errorCode: ErrorCode.NONE, errorMessage: null, baseOffset, lastOffset, logAppendTime: logAppendTime ?? -1, logStartOffset: this.logStartOffset, committed };
   }
 
-  /** Writes batches (offsets assigned, in order) with their producer states; the log end moves on commit. */
+  /**
+   * Writes batches (offsets assigned, in order) with their producer states; the log end moves on commit. Each write
+   * runs once the one before it has settled, and only if no write failed since this one was issued: offsets and
+   * producer sequences were assigned assuming every earlier write lands, so a write after a failed one would leave
+   * a hole in the log and a sequence gap an idempotent producer's retry could never fill (it would get
+   * OUT_OF_ORDER_SEQUENCE_NUMBER forever). Such writes fail too, without touching the log.
+   */
   private writeBatches(batches: AppendBatch[], producers: ProducerEntry[]): Promise<void> {
     let newMax: number | null = null;
     for (const b of batches) {
@@ -318,14 +334,16 @@ export class Partition {
       }
     }
     const end = batches.at(-1)!.lastOffset + 1;
-    const write = this.store.append(this.localId, batches, producers, newMax, { segments: this.placeInSegments(batches) });
-    const committed = this.commitTail.then(
-      () => write,
-      () => write,
-    );
+    const segments = this.placeInSegments(batches);
+    const generation = this.writeGeneration;
+    const write = () =>
+      generation === this.writeGeneration
+        ? this.store.append(this.localId, batches, producers, newMax, { segments })
+        : Promise.reject(new WriteCancelled());
+    const committed = this.commitTail.then(write, write);
     committed.then(
       () => this.advanceLogEnd(end),
-      () => this.onWriteFailed(),
+      (e: unknown) => (e instanceof WriteCancelled ? undefined : this.onWriteFailed()),
     );
     this.commitTail = committed.catch(() => undefined);
     return committed;
@@ -422,6 +440,8 @@ export class Partition {
   private onWriteFailed(): void {
     if (this.failed) return;
     this.failed = true;
+    // Writes issued before this failure and not yet run are cancelled (see writeBatches).
+    this.writeGeneration++;
     this.host.reportStorageFailure(this);
     // Once every write already queued has settled, the disk is the truth again: reload from it.
     void this.commitTail.then(() => {
@@ -599,6 +619,7 @@ export class Partition {
    * stops replication (a corrupt or non-contiguous batch), or NONE.
    */
   appendAsFollower(records: Buffer): { errorCode: number; committed: Promise<void> } {
+    if (this.failed) return { errorCode: ErrorCode.KAFKA_STORAGE_ERROR, committed: Promise.resolve() };
     const batches: AppendBatch[] = [];
     const producers = new Map<number, ProducerEntry>();
     let at = 0;
