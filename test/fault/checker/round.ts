@@ -111,7 +111,22 @@ export async function runRound(o: RoundOptions): Promise<RoundReport> {
     const live = new LiveConsumer(cluster.bootstrapServers, topic, partitions, history);
     const kjs = new KafkajsProducers({ bootstrap: cluster.bootstrapServers, topic, partitions, count: o.kafkajsProducers ?? 2, rng: rng.fork('kafkajs'), history });
     const java = o.java
-      ? new JavaProducer({ bootstrap: cluster.bootstrapServers, topic, partitions, name: 'java0', ratePerSec: o.javaRatePerSec ?? 300, seed: rng.fork('java').u32(), history })
+      ? new JavaProducer({
+          bootstrap: cluster.bootstrapServers,
+          topic,
+          partitions,
+          name: 'java0',
+          ratePerSec: o.javaRatePerSec ?? 300,
+          seed: rng.fork('java').u32(),
+          history,
+          // Defaults but for the time limits, so that every send settles within the round. A leader cut off from
+          // the controller keeps the batches in flight to it unanswered; meanwhile the client sends its next
+          // batches to the new leader, which has no state for the producer and takes them (as Kafka does). The
+          // first batches, retried there once answered, are then out of sequence until the client expires them
+          // (delivery.timeout.ms, 120 s by default) and bumps its epoch - against Kafka too. Expired sends count
+          // as failed, never as acknowledged. (Found by round 0x57c039a4.)
+          props: { 'request.timeout.ms': '8000', 'delivery.timeout.ms': '20000' },
+        })
       : null;
     live.start();
     kjs.start();
