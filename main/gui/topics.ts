@@ -131,6 +131,20 @@ export async function createTopic(c: Connection, input: CreateTopicInput): Promi
     throw kafkaError('INVALID_REPLICATION_FACTOR', `replication factor must be at least 1, got ${input.replicationFactor}`, `topic ${name}`);
   }
   await rawCreate(c, { name, numPartitions, replicationFactor, configs: input.configs ?? {} }, Boolean(input.validateOnly));
+  if (!input.validateOnly) await untilLed(c, name);
+}
+
+// Kafka answers CreateTopics once its controller has the topic; brokers learn of it a little later. The page the
+// user goes to next (the topic, or producing to it) asks a broker, so wait until brokers report every partition led.
+// Past the limit the topic still exists: the next refresh shows it.
+async function untilLed(c: Connection, name: string, limitMs = 10_000): Promise<void> {
+  const deadline = Date.now() + limitMs;
+  for (;;) {
+    const t = (await c.metadata()).topics.find((x) => x.name === name);
+    if (t && t.errorCode === 0 && t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0)) return;
+    if (Date.now() > deadline) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
 
 /** The configs a new topic would get: a validate-only CreateTopics answers them (v5+), as the cluster would set them. */

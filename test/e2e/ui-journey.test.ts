@@ -3,13 +3,15 @@
 // filter with a JavaScript expression → produce from the UI's form and read that record back with kafkajs → a
 // kafkajs consumer group shows on the Groups page with its lag → stop it, reset its offsets in the UI (preview,
 // apply; checked with kafkajs fetchOffsets) → kill a broker from the Brokers page and watch leadership move on the
-// topic's partitions → connect to a reference Apache Kafka from the "Connect to cluster" dialog and browse a topic
-// there. Every step is screenshotted to test-results/ui-journey-*.png.
+// topic's partitions → connect to a reference Apache Kafka from the "Connect to cluster" dialog over SASL_SSL
+// (SCRAM-SHA-512, the cluster's CA file; a wrong password first) and browse a topic there. Every step is
+// screenshotted to test-results/ui-journey-*.png.
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright';
 import { afterAll, beforeAll, describe, expect, onTestFailed, test } from 'vitest';
-import { kafkaAvailable, startReferenceKafka, type ReferenceKafka } from '../helpers/reference-kafka.js';
+import { kafkaAvailable } from '../helpers/reference-kafka.js';
+import { SCRAM_USER, startSecureReferenceKafka, type SecureReferenceKafka } from '../helpers/secure-reference-kafka.js';
 import { tool } from '../helpers/tools.js';
 import { run } from '../integration/clients/run.js';
 import { chromiumOk, consumeAll, kafkajs, produce, SHOTS, startUi, type Kafka, type UiHarness } from './ui-harness.js';
@@ -24,7 +26,7 @@ const REMOTE_TOPIC = 'apache-side';
 const LONG = 60_000;
 
 let ui: UiHarness;
-let ref: ReferenceKafka;
+let secure: SecureReferenceKafka;
 let step = 0;
 
 /** test-results/ui-journey-NN-<name>.png, numbered in journey order. */
@@ -89,15 +91,15 @@ beforeAll(async () => {
   // This run's screenshots only (the step numbers move when steps are added).
   if (existsSync(SHOTS)) for (const f of readdirSync(SHOTS)) if (/^ui-journey-.*\.png$/.test(f)) rmSync(join(SHOTS, f));
   // The reference Kafka's JVM starts while Eddy does.
-  const refStarted = startReferenceKafka({ nodes: 1 });
+  const refStarted = startSecureReferenceKafka();
   refStarted.catch(() => undefined);
   ui = await startUi('ui-journey');
-  ref = await refStarted;
+  secure = await refStarted;
 }, 300_000);
 
 afterAll(async () => {
   await ui?.stop();
-  await ref?.stop();
+  await secure?.stop();
 });
 
 describe.skipIf(!ready)('a user journey through the GUI', () => {
@@ -275,18 +277,30 @@ describe.skipIf(!ready)('a user journey through the GUI', () => {
     expect(await brokerRow.getByTestId('broker-state').textContent()).toBe('down');
     await shot('brokers-after-kill');
 
-    // 9. The reference Apache Kafka, with 5 records produced by kafkajs, added from "Connect to cluster".
-    const apache = new kafkajs.Kafka({ clientId: 'ui-journey-apache', brokers: ref.bootstrapServers.split(','), logLevel: kafkajs.logLevel.NOTHING, retry: { retries: 8, initialRetryTime: 200 } });
+    // 9. The reference Apache Kafka, with 5 records produced by kafkajs (over its plaintext listener), added from
+    // "Connect to cluster" through its SASL_SSL listener: SCRAM-SHA-512 and the CA file, a mistyped password first.
+    const apache = new kafkajs.Kafka({ clientId: 'ui-journey-apache', brokers: secure.ref.bootstrapServers.split(','), logLevel: kafkajs.logLevel.NOTHING, retry: { retries: 8, initialRetryTime: 200 } });
     await produceToReference(apache);
     await page.getByTestId('connection-switcher').click();
     await page.getByTestId('open-connect').click();
-    await page.locator('#connect-bootstrapServers').fill(ref.bootstrapServers);
+    await page.locator('#connect-bootstrapServers').fill(secure.server('SASL_SSL'));
     await page.locator('#connect-name').fill('apache-kafka');
+    await page.locator('#connect-security').selectOption('SCRAM-SHA-512');
+    await page.locator('#connect-username').fill(SCRAM_USER.username);
+    await page.locator('#connect-password').fill('not-the-password');
+    await page.locator('#connect-tls').check();
+    await page.locator('#connect-caFile').fill(secure.certs.caFile);
     await shot('connect-dialog');
+    await page.getByTestId('connect-submit').click();
+    const refused = page.locator('#connect-form').getByTestId('error');
+    await expect.poll(async () => (await refused.count()) && (await refused.textContent()), { timeout: LONG }).toMatch(/SASL_AUTHENTICATION_FAILED/);
+    await shot('connect-wrong-password');
+    await page.locator('#connect-password').fill(SCRAM_USER.password);
     await page.getByTestId('connect-submit').click();
     await expect.poll(() => page.evaluate(() => location.hash), { timeout: LONG }).toMatch(/^#\/c\/(?!local\/)[^/]+\/overview$/);
     await expect.poll(() => page.getByTestId('connection-name').textContent(), { timeout: LONG }).toBe('apache-kafka');
     await expect.poll(async () => (await page.getByTestId('stat-brokers-value').textContent())?.trim(), { timeout: LONG }).toBe('1 / 1');
+    expect((await page.locator('.page-head .meta').textContent())?.replace(/\s+/g, ' ')).toMatch(/remote SASL SCRAM-SHA-512 TLS cluster/);
     await shot('remote-overview');
     await page.getByTestId('nav-topics').click();
     const remoteRow = page.getByTestId(`topic-row-${REMOTE_TOPIC}`);

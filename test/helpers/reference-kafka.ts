@@ -90,13 +90,22 @@ export interface ReferenceKafkaOptions {
   dir?: string;
   /** How long to wait for the cluster to come up (default 120 s). */
   timeoutMs?: number;
+  /**
+   * One-node clusters: client listeners besides PLAINTEXT, each named after its protocol, on ports picked next to
+   * the broker's (see `listenerPorts`). Their SSL and SASL settings (keystore, JAAS) come in `props`.
+   */
+  extraListeners?: SecurityProtocol[];
 }
+
+export type SecurityProtocol = 'SSL' | 'SASL_PLAINTEXT' | 'SASL_SSL';
 
 export interface ReferenceKafka {
   /** "127.0.0.1:P" or "127.0.0.1:P,127.0.0.1:P+1,127.0.0.1:P+2". */
   bootstrapServers: string;
   /** Broker ports, in node-id order (node ids 1, 2, 3). */
   ports: number[];
+  /** Port of each extra listener (`extraListeners`). */
+  listenerPorts: Partial<Record<SecurityProtocol, number>>;
   /** Where configs, data and the node logs (node-<id>.log) live. */
   dir: string;
   /** JVM pids by node id (1..3; 100 is the dedicated controller of a 3-node cluster). */
@@ -167,6 +176,8 @@ export async function startReferenceKafka(opts: ReferenceKafkaOptions): Promise<
   const nodes = opts.nodes;
   const ownDir = !opts.dir;
   const dir = opts.dir ?? (await mkdtemp(join(tmpdir(), 'eddy-ref-kafka-')));
+  const extra = opts.extraListeners ?? [];
+  if (extra.length && (nodes !== 1 || opts.port)) throw new Error('extraListeners: only for one-node clusters on picked ports');
   const propArgs = Object.entries(opts.props ?? {}).flatMap(([k, v]) => ['--prop', `${k}=${v}`]);
   const timeoutS = Math.ceil((opts.timeoutMs ?? 120_000) / 1000);
 
@@ -175,10 +186,21 @@ export async function startReferenceKafka(opts: ReferenceKafkaOptions): Promise<
   for (let attempt = 0; attempt < 3; attempt++) {
     let port = opts.port ?? 0;
     const args = ['start', '--nodes', String(nodes), '--dir', dir, '--timeout', String(timeoutS), ...propArgs];
+    const listenerPorts: Partial<Record<SecurityProtocol, number>> = {};
     if (port === 0) {
-      const picked = await pickFreePorts(nodes);
+      const picked = await pickFreePorts(nodes + extra.length);
       port = picked.first;
       args.push('--controller-port', String(picked.extra));
+      if (extra.length) {
+        extra.forEach((name, i) => (listenerPorts[name] = port + 1 + i));
+        // Written after kafka.sh's own lines, so these win (a properties file keeps a key's last value).
+        const client = [`PLAINTEXT://127.0.0.1:${port}`, ...extra.map((name) => `${name}://127.0.0.1:${listenerPorts[name]}`)];
+        args.push(
+          '--prop', `listeners=${[...client, `CONTROLLER://127.0.0.1:${picked.extra}`].join(',')}`,
+          '--prop', `advertised.listeners=${client.join(',')}`,
+          '--prop', `listener.security.protocol.map=${['CONTROLLER:PLAINTEXT', 'PLAINTEXT:PLAINTEXT', ...extra.map((n) => `${n}:${n}`)].join(',')}`,
+        );
+      }
     }
     args.push('--port', String(port));
     const r = await runScript(args, (timeoutS + 60) * 1000);
@@ -191,6 +213,7 @@ export async function startReferenceKafka(opts: ReferenceKafkaOptions): Promise<
       return {
         bootstrapServers: m[1]!,
         ports: Array.from({ length: nodes }, (_, i) => port + i),
+        listenerPorts,
         dir,
         pids,
         stop() {
