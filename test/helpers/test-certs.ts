@@ -1,10 +1,11 @@
 // A throwaway certificate authority and a broker certificate it signed, for TLS tests against the reference Kafka.
 // Made with the JDK's keytool (the reference broker needs Java anyway, so no new tool): the broker gets a PKCS12
 // keystore, a client gets the CA as a PEM file, the way a user is handed their cluster's CA.
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { existsSync, realpathSync } from 'node:fs';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 export interface TestCerts {
   dir: string;
@@ -16,8 +17,21 @@ export interface TestCerts {
   password: string;
 }
 
+/** keytool of the JDK that runs the reference Kafka: JAVA_HOME's, else the one next to `java` on the PATH. */
+function keytoolPath(): string {
+  if (process.env.JAVA_HOME) return join(process.env.JAVA_HOME, 'bin', 'keytool');
+  try {
+    const java = realpathSync(execFileSync('sh', ['-c', 'command -v java'], { encoding: 'utf8' }).trim());
+    const beside = join(dirname(java), 'keytool');
+    if (existsSync(beside)) return beside;
+  } catch {
+    // no java on the PATH: the reference Kafka is skipped anyway
+  }
+  return 'keytool';
+}
+
 function keytool(args: string[]): Promise<void> {
-  const bin = process.env.JAVA_HOME ? join(process.env.JAVA_HOME, 'bin', 'keytool') : 'keytool';
+  const bin = keytoolPath();
   return new Promise((resolve, reject) => {
     execFile(bin, args, { timeout: 60_000 }, (err, stdout, stderr) => {
       if (err) reject(new Error(`keytool ${args[0]} failed: ${stderr || stdout || err.message}`));
