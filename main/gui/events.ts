@@ -37,6 +37,7 @@ const SUPERVISOR_KINDS: Record<SupervisorEvent['type'], ClusterEventKind> = {
   'link-fault': 'link-changed',
   'storage-fault': 'storage-fault',
   'storage-failure': 'storage-fault',
+  'storage-shrunk': 'other',
 };
 
 /** A supervisor event in the contract's terms; a start after a kill is a restart. */

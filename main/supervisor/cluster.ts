@@ -2,6 +2,7 @@
 // between them, and is the fault-injection surface — kill, restart, freeze and resume a broker, cut, slow
 // or make lossy a link, fail a broker's next writes. Headless mode, the embedded API and the Electron app
 // all run clusters through here.
+import { join, resolve } from 'node:path';
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import * as Comlink from 'comlink';
 import {
@@ -18,8 +19,11 @@ import { connect, exposeOn, type Remote } from '../../worker/rpc/channel.js';
 import { Controller, type ClusterEvent } from './controller.js';
 import { brokerWorkerPath } from './app-paths.js';
 import { lockDataDir } from './data-dir.js';
+import { DEFAULT_SHRINK_POLICY, shrinkIfMostlyFree, worthLooking, type ShrinkPolicy } from '../../worker/broker/log/lmdb-shrink.js';
 
 export const MAX_BROKERS = 9;
+/** Data dirs a cluster of this process has run on: their environments may still be open in stopping threads. */
+const dataDirsStartedHere = new Set<string>();
 /** Events kept for the timeline. */
 const MAX_EVENTS = 1000;
 
@@ -133,6 +137,7 @@ export class Cluster {
       const workerPath = brokerWorkerPath();
       if (!workerPath) throw new ClusterStartError('the broker worker bundle is missing: run `npm run build` first');
       const cluster = new Cluster(options, controller, nodes, unlock, settings, workerPath);
+      await cluster.giveBackFreeSpace();
       // One channel per pair of brokers: the simulated network.
       const peerPorts = nodes.map(() => ({}) as Record<number, MessagePort>);
       for (let a = 0; a < nodes.length; a++) {
@@ -156,6 +161,30 @@ export class Cluster {
       await controller?.close();
       unlock();
       throw e;
+    }
+  }
+
+  /**
+   * Shrinks the data file of each broker whose log shrank for good (lmdb-shrink.ts). Only here, before any worker
+   * has its environment open; a failure leaves the file as it was (the space stays taken, nothing else changes).
+   */
+  private async giveBackFreeSpace(): Promise<void> {
+    const here = resolve(this.options.dataDir);
+    const usedBefore = dataDirsStartedHere.has(here);
+    dataDirsStartedHere.add(here);
+    const minFileBytes = this.settings['eddy.log.shrink.min.bytes'] ?? DEFAULT_SHRINK_POLICY.minFileBytes;
+    if (minFileBytes < 0) return;
+    const policy: ShrinkPolicy = { ...DEFAULT_SHRINK_POLICY, minFileBytes };
+    const mb = (n: number) => `${(n / 1048576).toFixed(1)} MB`;
+    for (const n of this.nodes) {
+      const dir = join(this.options.dataDir, `broker-${n.id}`);
+      if (!worthLooking(dir, policy)) continue;
+      try {
+        const r = await shrinkIfMostlyFree(dir, policy, usedBefore ? 'skip' : 'proceed');
+        if (r) this.record({ time: Date.now(), type: 'storage-shrunk', detail: `broker ${n.id}: data file ${mb(r.fileBytes)} -> ${mb(r.newFileBytes)} (${mb(r.usedBytes)} in use) in ${Math.round(r.ms)} ms`, brokerId: n.id });
+      } catch (e) {
+        this.record({ time: Date.now(), type: 'storage-shrunk', detail: `broker ${n.id}: could not shrink the data file (${(e as Error).message}); it stays as it was`, brokerId: n.id });
+      }
     }
   }
 

@@ -53,7 +53,8 @@ export interface ClusterEvent {
     | 'isr-expanded'
     | 'link-fault'
     | 'storage-fault'
-    | 'storage-failure';
+    | 'storage-failure'
+    | 'storage-shrunk';
   detail: string;
   brokerId?: number;
 }

@@ -190,6 +190,11 @@ export interface BrokerSettings {
    * until the end of the event-loop turn, 0 = every write alone, > 0 = that many ms.
    */
   'group.coordinator.append.linger.ms'?: number;
+  /**
+   * Eddy's own (LMDB files never shrink by themselves): at start, a broker whose data file is at least this big
+   * and at most half in use replaces it with a compacted copy. Unset: 64 MiB; -1: never.
+   */
+  'eddy.log.shrink.min.bytes'?: number;
 }
 
 export const DEFAULT_BROKER_SETTINGS: BrokerSettings = {

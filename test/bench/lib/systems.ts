@@ -41,6 +41,11 @@ export interface Cluster {
   restartBroker(nodeId: number): Promise<void>;
   /** Stops the cluster: cleanly, or (hard) by SIGKILL when its data is of no further use. */
   stop(hard?: boolean): Promise<void>;
+  /**
+   * Eddy with settings only: stops every broker cleanly and starts the cluster again on the same data (what a user's
+   * app restart does); the brokers come back on other ports, so only the data dir is of use afterwards.
+   */
+  restartAll?(): Promise<{ ms: number; events: string[] }>;
 }
 
 export interface StartOptions {
@@ -120,9 +125,25 @@ export async function startEddy(opts: StartOptions = {}): Promise<Cluster> {
     if (!res.ok) throw new Error(`eddy broker ${action} ${id}: ${res.status} ${await res.text()}`);
   };
 
+  const restartAll = async (): Promise<{ ms: number; events: string[] }> => {
+    const mark = out.length;
+    proc.stdin!.write('restart-all\n');
+    const deadline = Date.now() + 300_000;
+    for (;;) {
+      const m = /^(ok|error) restart-all(.*)$/m.exec(out.slice(mark));
+      if (m) {
+        if (m[1] === 'error') throw new Error(`eddy restart-all${m[2]}`);
+        return JSON.parse(m[2]!) as { ms: number; events: string[] };
+      }
+      if (Date.now() > deadline) throw new Error('eddy restart-all: no answer');
+      await sleep(10);
+    }
+  };
+
   let stopped: Promise<void> | undefined;
   return {
     system: 'eddy',
+    ...(custom ? { restartAll } : {}),
     bootstrap,
     ports: bootstrap.split(',').map((hp) => Number(hp.split(':')[1])),
     pids: () => (proc.exitCode === null && proc.signalCode === null ? [proc.pid!] : []),

@@ -308,6 +308,11 @@ export class LmdbLogStore implements LogStore {
     return { usedBytes: pages * stats.pageSize, fileBytes };
   }
 
+  /** Writes a copy of the environment holding only the pages in use (mdb_env_copy2 with MDB_CP_COMPACT) to `dir`/data.mdb. */
+  copyCompacted(dir: string): Promise<void> {
+    return this.env.backup(dir, true);
+  }
+
   async truncateTo(localId: number, offset: number, producers: ProducerEntry[], meta: PartitionMetaUpdate): Promise<number> {
     let end = offset;
     for (const { key, value } of this.batches.getRange({ start: [localId, offset], end: [localId, -Infinity], reverse: true, limit: 1 })) {
