@@ -8,7 +8,9 @@ import * as Comlink from 'comlink';
 import {
   DEFAULT_BROKER_SETTINGS,
   HEALTHY_LINK,
+  PauseFlag,
   type BrokerControlApi,
+  type BrokerCrashMessage,
   type BrokerSettings,
   type BrokerStartupMessage,
   type BrokerWorkerData,
@@ -265,10 +267,7 @@ export class Cluster {
     const n = this.node(id);
     if (!n.worker) throw new FaultError(`broker ${id} is not running`);
     this.record({ time: Date.now(), type: 'broker-killed', detail: `broker ${id} killed`, brokerId: id });
-    const w = n.worker;
-    Atomics.store(n.pauseFlag, 0, 0);
-    Atomics.notify(n.pauseFlag, 0);
-    await w.terminate();
+    await crashWorker(n.worker, n.pauseFlag);
   }
 
   /** Starts a stopped broker again on its port and data; it catches up and rejoins the ISR. */
@@ -325,7 +324,7 @@ export class Cluster {
   pauseBroker(id: number): void {
     const n = this.node(id);
     if (n.state !== 'running' || !n.control) throw new FaultError(`broker ${id} is not running`);
-    Atomics.store(n.pauseFlag, 0, 1);
+    Atomics.store(n.pauseFlag, 0, PauseFlag.FROZEN);
     void n.control.freeze();
     n.state = 'paused';
     this.record({ time: Date.now(), type: 'broker-paused', detail: `broker ${id} paused`, brokerId: id });
@@ -428,20 +427,40 @@ export class Cluster {
       await Promise.all(
         this.nodes.map(async (n) => {
           if (!n.worker) return;
-          Atomics.store(n.pauseFlag, 0, 0);
+          Atomics.store(n.pauseFlag, 0, PauseFlag.RUNNING);
           Atomics.notify(n.pauseFlag, 0);
           try {
             await withTimeout(n.control!.shutdown(), 10_000);
           } catch {
-            // A broker that cannot shut down cleanly is terminated below anyway.
+            // A broker that cannot shut down cleanly is crashed below anyway.
           }
-          await n.worker.terminate();
+          await crashWorker(n.worker, n.pauseFlag);
         }),
       );
       await this.controller.close();
       this.unlock();
     })();
     return this.stopping;
+  }
+}
+
+/** How long a broker told to crash may take to end its thread before it is terminated from outside. */
+const CRASH_GRACE_MS = 5_000;
+
+/**
+ * Ends a broker's thread as a node crash: the broker exits by itself at its next event-loop task, or at once if it
+ * is frozen (see BrokerCrashMessage for why not Worker.terminate()). Only a thread that does not get there in
+ * CRASH_GRACE_MS (a task that never ends) is terminated.
+ */
+async function crashWorker(worker: Worker, pauseFlag: Int32Array): Promise<void> {
+  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+  Atomics.store(pauseFlag, 0, PauseFlag.CRASH);
+  Atomics.notify(pauseFlag, 0);
+  worker.postMessage({ type: 'crash' } satisfies BrokerCrashMessage);
+  try {
+    await withTimeout(exited, CRASH_GRACE_MS);
+  } catch {
+    await worker.terminate();
   }
 }
 

@@ -4,6 +4,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import type { MessagePort } from 'node:worker_threads';
 import type { BrokerControlApi, BrokerSettings, BrokerStats, ControllerApi, LinkFaults, ReplicaStatus } from '../rpc/broker-rpc.js';
+import { PauseFlag } from '../rpc/broker-rpc.js';
 import type { Remote } from '../rpc/channel.js';
 import { MetadataImage, type MetadataDelta } from '../rpc/metadata.js';
 import type { ApiRegistry } from './api/registry.js';
@@ -169,7 +170,11 @@ export class Broker implements BrokerContext, BrokerControlApi {
 
   /** A frozen node: the whole thread blocks (no I/O, no timers) until the supervisor clears the flag. */
   freeze(): void {
-    while (Atomics.load(this.pauseFlag, 0) !== 0) Atomics.wait(this.pauseFlag, 0, Atomics.load(this.pauseFlag, 0), 1000);
+    for (let flag = Atomics.load(this.pauseFlag, 0); flag !== PauseFlag.RUNNING; flag = Atomics.load(this.pauseFlag, 0)) {
+      // Killed while frozen: end here, outside any transaction (see BrokerCrashMessage).
+      if (flag === PauseFlag.CRASH) process.exit(1);
+      Atomics.wait(this.pauseFlag, 0, flag, 1000);
+    }
   }
 
   async replicaStatus(): Promise<ReplicaStatus[]> {

@@ -1,6 +1,6 @@
 // Broker worker thread entry: one simulated node. Started by the supervisor with BrokerWorkerData.
 import { parentPort, workerData } from 'node:worker_threads';
-import type { BrokerStartupMessage, BrokerWorkerData, ControllerApi } from '../rpc/broker-rpc.js';
+import type { BrokerCrashMessage, BrokerStartupMessage, BrokerWorkerData, ControllerApi } from '../rpc/broker-rpc.js';
 import { connect, exposeOn } from '../rpc/channel.js';
 import { Broker } from './broker.js';
 
@@ -23,6 +23,12 @@ async function main(): Promise<void> {
     report({ type: 'failed', message: `cannot open the log of broker ${data.brokerId}: ${(e as Error).message}` });
     return;
   }
+  // A crash ordered by the supervisor: no transaction is open between two event-loop tasks (they are synchronous),
+  // so the thread can end here without leaving LMDB locked.
+  parentPort!.on('message', (m: BrokerCrashMessage) => {
+    if (m?.type === 'crash') process.exit(1);
+  });
+  parentPort!.unref();
   exposeOn(data.controlPort, broker);
   try {
     const port = await broker.listen();

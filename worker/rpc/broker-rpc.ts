@@ -244,3 +244,16 @@ export interface BrokerWorkerData {
 
 /** First message a worker posts on its parent port: where it listens, or why it could not start. */
 export type BrokerStartupMessage = { type: 'listening'; port: number } | { type: 'failed'; message: string; code?: string };
+
+/** Values of a broker's pause flag (an Int32 shared with the supervisor). */
+export const PauseFlag = { RUNNING: 0, FROZEN: 1, CRASH: 2 } as const;
+
+/**
+ * The supervisor's one message on a broker worker's parent port: end the thread now (a node crash). The broker exits
+ * by itself between two event-loop tasks rather than being terminated from outside: Worker.terminate() can stop it
+ * inside a synchronous LMDB transaction, and lmdb-js's clean-up of that thread then waits for a lock the thread
+ * itself holds, so terminate() never returns (measured: 1 kill in 3 during a write loop).
+ */
+export interface BrokerCrashMessage {
+  type: 'crash';
+}
