@@ -625,6 +625,9 @@ export class Partition {
     let at = 0;
     let expected = this.nextOffset;
     const epochChanges: [number, number][] = [];
+    // The leader's cleaner may have stamped tombstones with their delete horizon already; this replica must clean
+    // them away at that horizon too, though its own cleanings never saw them (KIP-534's trigger, below).
+    let horizon: number | null = null;
     while (at + 61 <= records.length) {
       const check = validateBatch(records, at, { mode: 'stored' });
       if (!check.ok) return { errorCode: check.errorCode, committed: Promise.resolve() };
@@ -638,6 +641,7 @@ export class Partition {
       // Offsets only increase; compacted logs have gaps, which followers keep.
       if (base < expected) return { errorCode: ErrorCode.CORRUPT_MESSAGE, committed: Promise.resolve() };
       batches.push({ baseOffset: base, lastOffset: last, maxTimestamp: Number(h.maxTimestamp), bytes: records.subarray(at, at + check.size) });
+      if (h.hasDeleteHorizon && !h.isControl && (horizon === null || Number(h.baseTimestamp) < horizon)) horizon = Number(h.baseTimestamp);
       if (h.partitionLeaderEpoch > this.epochs.latestEpoch && !epochChanges.some(([e]) => e >= h.partitionLeaderEpoch)) epochChanges.push([h.partitionLeaderEpoch, base]);
       const pid = Number(h.producerId);
       if (pid >= 0 && !h.isControl) {
@@ -661,6 +665,10 @@ export class Partition {
     for (const [e, o] of epochChanges) this.epochs.assign(e, o);
     for (const [pid, entry] of producers) this.producers.set(pid, entry);
     this.nextOffset = expected;
+    if (horizon !== null && (this.tombstoneHorizon === null || horizon < this.tombstoneHorizon)) {
+      this.tombstoneHorizon = horizon;
+      void this.store.updateMeta(this.localId, { tombstoneHorizon: horizon }).catch(() => undefined);
+    }
     const committed = epochChanges.length > 0
       ? this.writeBatchesWithEpochs(batches, [...producers.values()])
       : this.writeBatches(batches, [...producers.values()]);
