@@ -103,9 +103,15 @@ export async function produce(bootstrap: string, topic: string, perPartition: Pr
             ...(r.timestamp !== undefined ? { timestamp: r.timestamp } : {}),
           })),
         });
-        const res = await c.request(0, 9, { transactionalId: null, acks: -1, timeoutMs: 30_000, topicData: [{ name: topic, partitionData: [{ index: p, records: batch }] }] });
-        const code = res.responses[0].partitionResponses[0].errorCode;
-        if (code !== 0) throw new Error(`produce ${topic}-${p}: error ${code}`);
+        // The leader named by another broker's Metadata may not have applied the new topic yet: it answers
+        // UNKNOWN_TOPIC_OR_PARTITION (3) or NOT_LEADER_OR_FOLLOWER (6) for a moment, and clients retry (both systems).
+        for (let attempt = 0; ; attempt++) {
+          const res = await c.request(0, 9, { transactionalId: null, acks: -1, timeoutMs: 30_000, topicData: [{ name: topic, partitionData: [{ index: p, records: batch }] }] });
+          const code = res.responses[0].partitionResponses[0].errorCode;
+          if (code === 0) break;
+          if ((code !== 3 && code !== 6) || attempt >= 50) throw new Error(`produce ${topic}-${p}: error ${code}`);
+          await sleep(100);
+        }
       }
     }
   } finally {
