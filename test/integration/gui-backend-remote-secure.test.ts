@@ -38,7 +38,13 @@ describe.skipIf(!kafka.available)('remote connection to Apache Kafka over TLS an
     expect(o.brokers[0]!.port).toBe(Number(params.bootstrapServers.split(':')[1]));
     await api.createTopic(info.id, { name: topic, partitions: 2, replicationFactor: 1 });
     await api.produce(info.id, { topic, key: 'k{{i}}', value: `${topic}-{{i}}`, count: 20, compression: 'zstd' });
-    await waitFor(async () => ((await api.topics(info.id)).find((t) => t.name === topic)?.messages === 20 ? true : null), { what: `${topic} has 20 messages` });
+    let seen: number | undefined;
+    await waitFor(async () => ((seen = (await api.topics(info.id)).find((t) => t.name === topic)?.messages) === 20 ? true : null), {
+      what: `${topic} to have 20 messages`,
+      timeoutMs: 30_000,
+    }).catch((e: Error) => {
+      throw new Error(`${e.message} (the last count seen: ${seen})`);
+    });
     const page = await api.browse(info.id, { topic, start: { kind: 'earliest' }, limit: 100 });
     expect(page.messages.map((m) => text(m.value)).sort()).toEqual(Array.from({ length: 20 }, (_, i) => `${topic}-${i}`).sort());
     return info;

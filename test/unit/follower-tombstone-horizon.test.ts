@@ -87,3 +87,27 @@ test('tombstones stamped by the leader are removed on the follower at their hori
   expect(keys).toHaveLength(40 - 1 + 2);
   await store.close();
 });
+
+test('a cleaning that stops short of an earlier one keeps the pending horizon of the tombstones beyond it', async () => {
+  // Seen on a replica restarted after its first cleaning had stamped a tombstone: it cleaned again only up to its
+  // checkpointed high watermark, saw no tombstone there, and the horizon of the stamped one was dropped with it.
+  const dir = mkdtempSync(join(tmpdir(), 'eddy-short-cleaning-'));
+  dirs.push(dir);
+  const host = new Host();
+  const store = new LmdbLogStore(dir);
+  const { state } = store.createPartition('T', 0);
+  const part = new Partition('T', 'compacted', 0, state.localId, state, store, host);
+  part.applyState({ leader: LEADER, leaderEpoch: 0, partitionEpoch: 0, replicas: [LEADER, FOLLOWER], isr: [LEADER, FOLLOWER] });
+  await part.setCleanedOffset(12_001, host.clock);
+  await part.setCleanedOffset(500, null);
+  expect(part.tombstoneHorizon).toBe(host.clock);
+  expect(part.cleanedOffset).toBe(12_001);
+  // A cleaning that covers it all says what is left.
+  await part.setCleanedOffset(12_001, null);
+  expect(part.tombstoneHorizon).toBeNull();
+  await store.close();
+  // And it is what a restart loads.
+  const reopened = new LmdbLogStore(dir);
+  expect(reopened.partitions()[0]).toMatchObject({ cleanedOffset: 12_001, tombstoneHorizon: null });
+  await reopened.close();
+});

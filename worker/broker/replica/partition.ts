@@ -845,11 +845,17 @@ export class Partition {
     await this.store.replaceBatches(this.localId, segment.baseOffset, segment.endOffset, keep, { segments: [{ ...current }] });
   }
 
+  /**
+   * Records a finished cleaning up to `offset` and the earliest delete horizon of the tombstones it kept. A cleaning
+   * that stopped short of an earlier one (a restarted replica cleans only up to the high watermark it checkpointed)
+   * did not see the tombstones beyond it, so their pending horizon stays: replacing it left them for ever.
+   */
   async setCleanedOffset(offset: number, tombstoneHorizon: number | null): Promise<void> {
     if (this.closed) return;
+    const horizon = offset < this.cleanedOffset ? earliest(tombstoneHorizon, this.tombstoneHorizon) : tombstoneHorizon;
     this.cleanedOffset = Math.max(this.cleanedOffset, offset);
-    this.tombstoneHorizon = tombstoneHorizon;
-    await this.store.updateMeta(this.localId, { cleanedOffset: this.cleanedOffset, tombstoneHorizon });
+    this.tombstoneHorizon = horizon;
+    await this.store.updateMeta(this.localId, { cleanedOffset: this.cleanedOffset, tombstoneHorizon: horizon });
   }
 
   stillCleanable(upTo: number): boolean {
@@ -867,3 +873,9 @@ export class Partition {
   }
 }
 
+/** The earlier of two delete horizons (null: none). */
+function earliest(a: number | null, b: number | null): number | null {
+  if (a === null) return b;
+  if (b === null) return a;
+  return Math.min(a, b);
+}
