@@ -33,6 +33,18 @@ afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
+/** A partition on this (follower) broker, led by another one, in a fresh store. */
+function followerPartition(prefix: string): { host: Host; store: LmdbLogStore; part: Partition; dir: string } {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  dirs.push(dir);
+  const host = new Host();
+  const store = new LmdbLogStore(dir);
+  const { state } = store.createPartition('T', 0);
+  const part = new Partition('T', 'compacted', 0, state.localId, state, store, host);
+  part.applyState({ leader: LEADER, leaderEpoch: 0, partitionEpoch: 0, replicas: [LEADER, FOLLOWER], isr: [LEADER, FOLLOWER] });
+  return { host, store, part, dir };
+}
+
 function batch(baseOffset: number, records: { key: string; value: string | null }[], timestamp: number, deleteHorizonMs?: number): Buffer {
   return encodeRecordBatch({
     baseOffset: BigInt(baseOffset),
@@ -42,13 +54,7 @@ function batch(baseOffset: number, records: { key: string; value: string | null 
 }
 
 test('tombstones stamped by the leader are removed on the follower at their horizon', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'eddy-follower-horizon-'));
-  dirs.push(dir);
-  const host = new Host();
-  const store = new LmdbLogStore(dir);
-  const { state } = store.createPartition('T', 0);
-  const part = new Partition('T', 'compacted', 0, state.localId, state, store, host);
-  part.applyState({ leader: LEADER, leaderEpoch: 0, partitionEpoch: 0, replicas: [LEADER, FOLLOWER], isr: [LEADER, FOLLOWER] });
+  const { host, store, part } = followerPartition('eddy-follower-horizon-');
   const cfg: CleanerConfig = { minCleanableDirtyRatio: 0.5, minCompactionLagMs: 0, maxCompactionLagMs: Number.MAX_SAFE_INTEGER, deleteRetentionMs: 0 };
 
   // 40 keys written twice in big batches: the follower cleans them itself.
@@ -91,13 +97,7 @@ test('tombstones stamped by the leader are removed on the follower at their hori
 test('a cleaning that stops short of an earlier one keeps the pending horizon of the tombstones beyond it', async () => {
   // Seen on a replica restarted after its first cleaning had stamped a tombstone: it cleaned again only up to its
   // checkpointed high watermark, saw no tombstone there, and the horizon of the stamped one was dropped with it.
-  const dir = mkdtempSync(join(tmpdir(), 'eddy-short-cleaning-'));
-  dirs.push(dir);
-  const host = new Host();
-  const store = new LmdbLogStore(dir);
-  const { state } = store.createPartition('T', 0);
-  const part = new Partition('T', 'compacted', 0, state.localId, state, store, host);
-  part.applyState({ leader: LEADER, leaderEpoch: 0, partitionEpoch: 0, replicas: [LEADER, FOLLOWER], isr: [LEADER, FOLLOWER] });
+  const { host, store, part, dir } = followerPartition('eddy-short-cleaning-');
   await part.setCleanedOffset(12_001, host.clock);
   await part.setCleanedOffset(500, null);
   expect(part.tombstoneHorizon).toBe(host.clock);
